@@ -1,0 +1,101 @@
+using PolicyGradient.Numerics;
+using PolicyGradient.Policies;
+
+namespace PolicyGradient.Analysis;
+
+/// <summary>
+/// Checks an analytic score ∇_θ log π(a|s) against central finite differences of log π itself:
+/// ∂_k log π ≈ (log π(θ + h e_k) − log π(θ − h e_k)) / 2h, whose error is about h²/6·|∂³_k log π| + ε·|log π|/h
+/// (≈ 1e-10 at the default h = 1e-5). θ is restored exactly after each probe.
+/// </summary>
+/// <remarks>
+/// The relative error of component k is |g_k − n_k| / max(|g_k|, |n_k|, floor). The floor (default 1e-3) keeps
+/// components that are analytically 0 (a dead ReLU, a clamped log σ) from dividing finite-difference noise by 0:
+/// below it the comparison is absolute at 1e-3 scale, still four orders above the noise.
+/// </remarks>
+public static class GradientCheck
+{
+    /// <summary>The default finite-difference step h ≈ ε^(1/3).</summary>
+    public const double DefaultStep = 1e-5;
+
+    /// <summary>The default denominator floor of the relative error.</summary>
+    public const double DefaultFloor = 1e-3;
+
+    /// <summary>Compares the softmax policy's score at (s, a) with central differences.</summary>
+    /// <exception cref="ArgumentException">Bad observation or action, or a step that is not positive and finite.</exception>
+    public static GradientCheckResult Score(SoftmaxPolicy policy, ReadOnlySpan<double> observation, int action, double step = DefaultStep, double floor = DefaultFloor)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        double[] s = observation.ToArray();
+        return Compare(policy, step, floor, () => policy.LogProbability(s, action), g => policy.AccumulateScore(s, action, 1.0, g));
+    }
+
+    /// <summary>Compares the Gaussian policy's score at (s, a) with central differences.</summary>
+    /// <exception cref="ArgumentException">Bad observation or action, or a step that is not positive and finite.</exception>
+    public static GradientCheckResult Score(GaussianPolicy policy, ReadOnlySpan<double> observation, ReadOnlySpan<double> action, double step = DefaultStep, double floor = DefaultFloor)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        double[] s = observation.ToArray(), a = action.ToArray();
+        return Compare(policy, step, floor, () => policy.LogProbability(s, a), g => policy.AccumulateScore(s, a, 1.0, g));
+    }
+
+    /// <summary>
+    /// Central differences of any scalar function of θ, for checking hand-derived gradients in user code:
+    /// writes n_k = (J(θ + h e_k) − J(θ − h e_k)) / 2h into <paramref name="destination"/>, restoring θ.
+    /// </summary>
+    /// <exception cref="ArgumentException">destination is not of θ's length, or the step is not positive and finite.</exception>
+    public static void CentralDifferences(Span<double> parameters, Func<double> objective, double step, Span<double> destination)
+    {
+        ArgumentNullException.ThrowIfNull(objective);
+        ThrowHelper.CheckLength(destination.Length, parameters.Length, nameof(destination), "[θ.Length]");
+        if (!(step > 0) || !double.IsFinite(step))
+        {
+            throw new ArgumentOutOfRangeException(nameof(step), step, "Expected a positive, finite step h.");
+        }
+
+        for (int k = 0; k < parameters.Length; k++)
+        {
+            double original = parameters[k];
+            parameters[k] = original + step;
+            double plus = objective();
+            parameters[k] = original - step;
+            double minus = objective();
+            parameters[k] = original;
+            destination[k] = (plus - minus) / (2 * step);
+        }
+    }
+
+    /// <summary>max_k |a_k − n_k| / max(|a_k|, |n_k|, floor), with the worst component.</summary>
+    /// <exception cref="ArgumentException">The lengths differ.</exception>
+    public static GradientCheckResult CompareGradients(ReadOnlySpan<double> analytic, ReadOnlySpan<double> numeric, double floor = DefaultFloor)
+    {
+        ThrowHelper.CheckLength(numeric.Length, analytic.Length, nameof(numeric), "[analytic.Length]");
+        var worst = new GradientCheckResult(0, -1, 0, 0);
+        for (int k = 0; k < analytic.Length; k++)
+        {
+            double error = Math.Abs(analytic[k] - numeric[k]) / Math.Max(floor, Math.Max(Math.Abs(analytic[k]), Math.Abs(numeric[k])));
+            if (!(error <= worst.MaxRelativeError))
+            {
+                worst = new GradientCheckResult(error, k, analytic[k], numeric[k]);
+            }
+        }
+
+        return worst;
+    }
+
+    private static GradientCheckResult Compare(Policy policy, double step, double floor, Func<double> logProbability, Action<double[]> accumulateScore)
+    {
+        var analytic = new double[policy.ParameterCount];
+        accumulateScore(analytic);
+        var numeric = new double[policy.ParameterCount];
+        CentralDifferences(policy.Parameters, logProbability, step, numeric);
+        return CompareGradients(analytic, numeric, floor);
+    }
+}
+
+/// <summary>The outcome of a gradient check: the largest relative error and where it occurred.</summary>
+/// <param name="MaxRelativeError">max_k |a_k − n_k| / max(|a_k|, |n_k|, floor); NaN if any component was NaN.</param>
+/// <param name="WorstIndex">The index k of that component (−1 for an empty θ).</param>
+/// <param name="Analytic">a_k, the analytic value there.</param>
+/// <param name="Numeric">n_k, the finite-difference value there.</param>
+public readonly record struct GradientCheckResult(double MaxRelativeError, int WorstIndex, double Analytic, double Numeric);

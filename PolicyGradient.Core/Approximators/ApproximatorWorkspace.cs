@@ -1,0 +1,48 @@
+namespace PolicyGradient.Approximators;
+
+/// <summary>
+/// Caller-owned scratch for the batched passes of one approximator: saved activations for up to
+/// <see cref="Capacity"/> rows, two gradient buffers and a packing buffer. Reusing it makes steady-state batched
+/// calls allocation-free. Not thread-safe: give each thread its own.
+/// </summary>
+public sealed class ApproximatorWorkspace
+{
+    internal ApproximatorWorkspace(IApproximator owner, int capacity, int activationLength, int gradientWidth, int scratchLength)
+    {
+        Owner = owner;
+        Capacity = capacity;
+        Activations = new double[activationLength];
+        GradientA = new double[capacity * gradientWidth];
+        GradientB = new double[capacity * gradientWidth];
+        Scratch = new double[scratchLength];
+    }
+
+    /// <summary>The largest batch a single batched call may pass.</summary>
+    public int Capacity { get; }
+
+    internal IApproximator Owner { get; }
+
+    // hidden activations, layer after layer: [B, n_1] then [B, n_2] ...
+    internal double[] Activations { get; }
+
+    // ping-pong buffers for gradients flowing backward: [B, widest hidden layer]
+    internal double[] GradientA { get; }
+
+    internal double[] GradientB { get; }
+
+    // Wᵀ packing / transposed weight-gradient scratch: the largest layer's M·N
+    internal double[] Scratch { get; }
+
+    internal void CheckFor(IApproximator approximator, int batch, string paramName)
+    {
+        if (!ReferenceEquals(Owner, approximator))
+        {
+            throw new ArgumentException("The workspace was created by another approximator; use its own CreateWorkspace.", paramName);
+        }
+
+        if (batch <= 0 || batch > Capacity)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batch), batch, $"Expected a batch size in [1, {Capacity}] (the workspace capacity).");
+        }
+    }
+}

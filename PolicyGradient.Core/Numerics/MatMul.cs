@@ -1,0 +1,199 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace PolicyGradient.Numerics;
+
+public static partial class Kernels
+{
+    /// <summary>Rows of the inner dimension processed per cache block (a 128×32 panel of B is 32 KiB: L1).</summary>
+    private const int InnerBlock = 128;
+
+    /// <summary>
+    /// Matrix product, accumulated: C ← C + op(A) B, with C: [m, n], op(A): [m, k], B: [k, n], all row-major.
+    /// op(A) = A when A is stored [m, k]; op(A) = Aᵀ when <paramref name="transposeA"/> and A is stored [k, m].
+    /// </summary>
+    /// <exception cref="ArgumentException">A size is negative or a span does not have the stated shape.</exception>
+    public static void MatMulAccumulate(int m, int k, int n, ReadOnlySpan<double> a, bool transposeA, ReadOnlySpan<double> b, Span<double> c)
+    {
+        CheckMatMul(m, k, n, a, b, c);
+        if (Simd512.IsAccelerated)
+        {
+            MatMulAccumulateCore<Simd512, Vector512<double>>(m, k, n, a, transposeA, b, c);
+        }
+        else if (Simd256.IsAccelerated)
+        {
+            MatMulAccumulateCore<Simd256, Vector256<double>>(m, k, n, a, transposeA, b, c);
+        }
+        else if (Simd128.IsAccelerated)
+        {
+            MatMulAccumulateCore<Simd128, Vector128<double>>(m, k, n, a, transposeA, b, c);
+        }
+        else
+        {
+            ScalarKernels.MatMulAccumulate(m, k, n, a, transposeA, b, c);
+        }
+    }
+
+    internal static void CheckMatMul(int m, int k, int n, ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ThrowHelper.CheckLength(a.Length, m * k, nameof(a), "[m, k], or [k, m] when transposed");
+        ThrowHelper.CheckLength(b.Length, k * n, nameof(b), "[k, n]");
+        ThrowHelper.CheckLength(c.Length, m * n, nameof(c), "[m, n]");
+    }
+
+    // C: [m, n] += op(A): [m, k] · B: [k, n].
+    // Register blocks of 4 rows × 4 vectors (16 accumulators) broadcast op(A)[i, p] against row p of B; the
+    // inner dimension is cut into blocks of InnerBlock so the panel of B being reused stays in L1.
+    internal static void MatMulAccumulateCore<TS, TV>(int m, int k, int n, ReadOnlySpan<double> a, bool transposeA, ReadOnlySpan<double> b, Span<double> c)
+        where TS : struct, ISimd<TV>
+        where TV : struct
+    {
+        nint rowStride = transposeA ? 1 : k;   // distance between op(A)[i, p] and op(A)[i + 1, p]
+        nint innerStride = transposeA ? m : 1; // distance between op(A)[i, p] and op(A)[i, p + 1]
+        int width = TS.Count, block = 4 * width;
+        ref double a0 = ref MemoryMarshal.GetReference(a);
+        ref double b0 = ref MemoryMarshal.GetReference(b);
+        ref double c0 = ref MemoryMarshal.GetReference(c);
+        for (int p0 = 0; p0 < k; p0 += InnerBlock)
+        {
+            int kc = Math.Min(InnerBlock, k - p0);
+            ref double ap = ref Unsafe.Add(ref a0, p0 * innerStride);
+            ref double bp = ref Unsafe.Add(ref b0, (nint)p0 * n);
+            int j = 0;
+            for (; j + block <= n; j += block)
+            {
+                int i = 0;
+                for (; i + 4 <= m; i += 4)
+                {
+                    Block4x4<TS, TV>(ref Unsafe.Add(ref ap, i * rowStride), rowStride, innerStride, ref Unsafe.Add(ref bp, j), n, ref Unsafe.Add(ref c0, ((nint)i * n) + j), n, kc);
+                }
+
+                for (; i < m; i++)
+                {
+                    Block1x4<TS, TV>(ref Unsafe.Add(ref ap, i * rowStride), innerStride, ref Unsafe.Add(ref bp, j), n, ref Unsafe.Add(ref c0, ((nint)i * n) + j), kc);
+                }
+            }
+
+            for (; j + width <= n; j += width)
+            {
+                for (int i = 0; i < m; i++)
+                {
+                    Block1x1<TS, TV>(ref Unsafe.Add(ref ap, i * rowStride), innerStride, ref Unsafe.Add(ref bp, j), n, ref Unsafe.Add(ref c0, ((nint)i * n) + j), kc);
+                }
+            }
+
+            for (; j < n; j++)
+            {
+                for (int i = 0; i < m; i++)
+                {
+                    ref double ai = ref Unsafe.Add(ref ap, i * rowStride);
+                    double sum = 0;
+                    for (int p = 0; p < kc; p++)
+                    {
+                        sum += Unsafe.Add(ref ai, p * innerStride) * Unsafe.Add(ref bp, ((nint)p * n) + j);
+                    }
+
+                    Unsafe.Add(ref c0, ((nint)i * n) + j) += sum;
+                }
+            }
+        }
+    }
+
+    // c[0..4, 0..4w) += Σ_p a[r·rs + p·ps] · b[p·ldb, 0..4w)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Block4x4<TS, TV>(ref double a, nint rs, nint ps, ref double b, nint ldb, ref double c, nint ldc, int kc)
+        where TS : struct, ISimd<TV>
+        where TV : struct
+    {
+        nuint w1 = (nuint)TS.Count, w2 = 2 * w1, w3 = 3 * w1;
+        ref double c1 = ref Unsafe.Add(ref c, ldc);
+        ref double c2 = ref Unsafe.Add(ref c1, ldc);
+        ref double c3 = ref Unsafe.Add(ref c2, ldc);
+        TV c00 = TS.Load(ref c, 0), c01 = TS.Load(ref c, w1), c02 = TS.Load(ref c, w2), c03 = TS.Load(ref c, w3);
+        TV c10 = TS.Load(ref c1, 0), c11 = TS.Load(ref c1, w1), c12 = TS.Load(ref c1, w2), c13 = TS.Load(ref c1, w3);
+        TV c20 = TS.Load(ref c2, 0), c21 = TS.Load(ref c2, w1), c22 = TS.Load(ref c2, w2), c23 = TS.Load(ref c2, w3);
+        TV c30 = TS.Load(ref c3, 0), c31 = TS.Load(ref c3, w1), c32 = TS.Load(ref c3, w2), c33 = TS.Load(ref c3, w3);
+        for (int p = 0; p < kc; p++)
+        {
+            ref double bRow = ref Unsafe.Add(ref b, p * ldb);
+            ref double aCol = ref Unsafe.Add(ref a, p * ps);
+            TV b0 = TS.Load(ref bRow, 0), b1 = TS.Load(ref bRow, w1), b2 = TS.Load(ref bRow, w2), b3 = TS.Load(ref bRow, w3);
+            TV a0 = TS.Broadcast(aCol);
+            c00 = TS.MultiplyAdd(a0, b0, c00); c01 = TS.MultiplyAdd(a0, b1, c01); c02 = TS.MultiplyAdd(a0, b2, c02); c03 = TS.MultiplyAdd(a0, b3, c03);
+            TV a1 = TS.Broadcast(Unsafe.Add(ref aCol, rs));
+            c10 = TS.MultiplyAdd(a1, b0, c10); c11 = TS.MultiplyAdd(a1, b1, c11); c12 = TS.MultiplyAdd(a1, b2, c12); c13 = TS.MultiplyAdd(a1, b3, c13);
+            TV a2 = TS.Broadcast(Unsafe.Add(ref aCol, 2 * rs));
+            c20 = TS.MultiplyAdd(a2, b0, c20); c21 = TS.MultiplyAdd(a2, b1, c21); c22 = TS.MultiplyAdd(a2, b2, c22); c23 = TS.MultiplyAdd(a2, b3, c23);
+            TV a3 = TS.Broadcast(Unsafe.Add(ref aCol, 3 * rs));
+            c30 = TS.MultiplyAdd(a3, b0, c30); c31 = TS.MultiplyAdd(a3, b1, c31); c32 = TS.MultiplyAdd(a3, b2, c32); c33 = TS.MultiplyAdd(a3, b3, c33);
+        }
+
+        TS.Store(c00, ref c, 0); TS.Store(c01, ref c, w1); TS.Store(c02, ref c, w2); TS.Store(c03, ref c, w3);
+        TS.Store(c10, ref c1, 0); TS.Store(c11, ref c1, w1); TS.Store(c12, ref c1, w2); TS.Store(c13, ref c1, w3);
+        TS.Store(c20, ref c2, 0); TS.Store(c21, ref c2, w1); TS.Store(c22, ref c2, w2); TS.Store(c23, ref c2, w3);
+        TS.Store(c30, ref c3, 0); TS.Store(c31, ref c3, w1); TS.Store(c32, ref c3, w2); TS.Store(c33, ref c3, w3);
+    }
+
+    // c[0, 0..4w) += Σ_p a[p·ps] · b[p·ldb, 0..4w)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Block1x4<TS, TV>(ref double a, nint ps, ref double b, nint ldb, ref double c, int kc)
+        where TS : struct, ISimd<TV>
+        where TV : struct
+    {
+        nuint w1 = (nuint)TS.Count, w2 = 2 * w1, w3 = 3 * w1;
+        TV c0 = TS.Load(ref c, 0), c1 = TS.Load(ref c, w1), c2 = TS.Load(ref c, w2), c3 = TS.Load(ref c, w3);
+        for (int p = 0; p < kc; p++)
+        {
+            ref double bRow = ref Unsafe.Add(ref b, p * ldb);
+            TV av = TS.Broadcast(Unsafe.Add(ref a, p * ps));
+            c0 = TS.MultiplyAdd(av, TS.Load(ref bRow, 0), c0);
+            c1 = TS.MultiplyAdd(av, TS.Load(ref bRow, w1), c1);
+            c2 = TS.MultiplyAdd(av, TS.Load(ref bRow, w2), c2);
+            c3 = TS.MultiplyAdd(av, TS.Load(ref bRow, w3), c3);
+        }
+
+        TS.Store(c0, ref c, 0); TS.Store(c1, ref c, w1); TS.Store(c2, ref c, w2); TS.Store(c3, ref c, w3);
+    }
+
+    // c[0, 0..w) += Σ_p a[p·ps] · b[p·ldb, 0..w)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Block1x1<TS, TV>(ref double a, nint ps, ref double b, nint ldb, ref double c, int kc)
+        where TS : struct, ISimd<TV>
+        where TV : struct
+    {
+        TV acc = TS.Load(ref c, 0);
+        for (int p = 0; p < kc; p++)
+        {
+            acc = TS.MultiplyAdd(TS.Broadcast(Unsafe.Add(ref a, p * ps)), TS.Load(ref b, (nuint)(p * ldb)), acc);
+        }
+
+        TS.Store(acc, ref c, 0);
+    }
+}
+
+public static partial class ScalarKernels
+{
+    /// <summary>C ← C + op(A) B (see <see cref="Kernels.MatMulAccumulate"/>).</summary>
+    public static void MatMulAccumulate(int m, int k, int n, ReadOnlySpan<double> a, bool transposeA, ReadOnlySpan<double> b, Span<double> c)
+    {
+        Kernels.CheckMatMul(m, k, n, a, b, c);
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double sum = 0;
+                for (int p = 0; p < k; p++)
+                {
+                    double aip = transposeA ? a[(p * m) + i] : a[(i * k) + p];
+                    sum += aip * b[(p * n) + j];
+                }
+
+                c[(i * n) + j] += sum;
+            }
+        }
+    }
+}
