@@ -1,3 +1,5 @@
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
 using PolicyGradient.Analysis;
 using PolicyGradient.Policies;
@@ -14,7 +16,7 @@ public static class Program
     {
         if (args.Length > 0 && args[0] == "micro")
         {
-            BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]);
+            BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..], DefaultConfig.Instance.AddColumn(StatisticColumn.Median));
             return 0;
         }
 

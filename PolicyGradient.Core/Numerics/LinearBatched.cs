@@ -5,6 +5,9 @@ namespace PolicyGradient.Numerics;
 
 public static partial class Kernels
 {
+    /// <summary>Below B = N / PackingBreakEven rows, packing Wᵀ costs more than the matrix product saves.</summary>
+    private const int PackingBreakEven = 8;
+
     /// <summary>
     /// Batched affine map, Y = X Wᵀ + b over B rows: X: [B, N], W: [M, N], b: [M], Y: [B, M], all row-major;
     /// N = <paramref name="x"/>.Length / B and M = <paramref name="b"/>.Length. Overwrites <paramref name="y"/>.
@@ -76,13 +79,14 @@ public static partial class Kernels
     }
 
     // Y: [B, M] = X: [B, N] · Wᵀ + b. Wide outputs run as one matrix product against a packed Wᵀ: [N, M];
-    // narrow outputs (such as a handful of logits) as B matrix–vector products, which need no packing.
+    // narrow outputs (such as a handful of logits), and batches too small to repay the M·N copy of packing, as B
+    // matrix–vector products, which need no packing.
     internal static void LinearForwardBatchedCore<TS, TV>(int batch, int n, ReadOnlySpan<double> x, ReadOnlySpan<double> w, ReadOnlySpan<double> b, Span<double> y, Span<double> scratch)
         where TS : struct, ISimd<TV>
         where TV : struct
     {
         int m = b.Length;
-        if (m < 4 * TS.Count)
+        if (m < 2 * TS.Count || batch < n / PackingBreakEven)
         {
             for (int r = 0; r < batch; r++)
             {
@@ -108,7 +112,7 @@ public static partial class Kernels
         where TS : struct, ISimd<TV>
         where TV : struct
     {
-        int m = db.Length, block = 4 * TS.Count;
+        int m = db.Length, block = 2 * TS.Count;
         if (n < block && m >= block)
         {
             Span<double> t = scratch[..(m * n)];

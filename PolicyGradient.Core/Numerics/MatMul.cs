@@ -46,7 +46,7 @@ public static partial class Kernels
     }
 
     // C: [m, n] += op(A): [m, k] · B: [k, n].
-    // Register blocks of 4 rows × 4 vectors (16 accumulators) broadcast op(A)[i, p] against row p of B; the
+    // Register blocks of 4 rows × 4 or 2 vectors broadcast op(A)[i, p] against row p of B; the
     // inner dimension is cut into blocks of InnerBlock so the panel of B being reused stays in L1.
     internal static void MatMulAccumulateCore<TS, TV>(int m, int k, int n, ReadOnlySpan<double> a, bool transposeA, ReadOnlySpan<double> b, Span<double> c)
         where TS : struct, ISimd<TV>
@@ -54,7 +54,10 @@ public static partial class Kernels
     {
         nint rowStride = transposeA ? 1 : k;   // distance between op(A)[i, p] and op(A)[i + 1, p]
         nint innerStride = transposeA ? m : 1; // distance between op(A)[i, p] and op(A)[i, p + 1]
-        int width = TS.Count, block = 4 * width;
+        // 4×4 register blocks need 16 accumulators plus 5 live registers: only the 32 registers of AVX-512 hold
+        // them; with 16 registers (AVX2, SSE, NEON) 4×2 blocks (8 accumulators) avoid spilling.
+        int width = TS.Count;
+        bool wide = width >= 8;
         ref double a0 = ref MemoryMarshal.GetReference(a);
         ref double b0 = ref MemoryMarshal.GetReference(b);
         ref double c0 = ref MemoryMarshal.GetReference(c);
@@ -64,17 +67,38 @@ public static partial class Kernels
             ref double ap = ref Unsafe.Add(ref a0, p0 * innerStride);
             ref double bp = ref Unsafe.Add(ref b0, (nint)p0 * n);
             int j = 0;
-            for (; j + block <= n; j += block)
+            if (wide)
+            {
+                for (; j + (4 * width) <= n; j += 4 * width)
+                {
+                    int i = 0;
+                    for (; i + 4 <= m; i += 4)
+                    {
+                        Block4x4<TS, TV>(ref Unsafe.Add(ref ap, i * rowStride), rowStride, innerStride, ref Unsafe.Add(ref bp, j), n, ref Unsafe.Add(ref c0, ((nint)i * n) + j), n, kc);
+                    }
+
+                    for (; i < m; i++)
+                    {
+                        for (int v = 0; v < 4; v++)
+                        {
+                            Block1x1<TS, TV>(ref Unsafe.Add(ref ap, i * rowStride), innerStride, ref Unsafe.Add(ref bp, j + (v * width)), n, ref Unsafe.Add(ref c0, ((nint)i * n) + j + (v * width)), kc);
+                        }
+                    }
+                }
+            }
+
+            for (; j + (2 * width) <= n; j += 2 * width)
             {
                 int i = 0;
                 for (; i + 4 <= m; i += 4)
                 {
-                    Block4x4<TS, TV>(ref Unsafe.Add(ref ap, i * rowStride), rowStride, innerStride, ref Unsafe.Add(ref bp, j), n, ref Unsafe.Add(ref c0, ((nint)i * n) + j), n, kc);
+                    Block4x2<TS, TV>(ref Unsafe.Add(ref ap, i * rowStride), rowStride, innerStride, ref Unsafe.Add(ref bp, j), n, ref Unsafe.Add(ref c0, ((nint)i * n) + j), n, kc);
                 }
 
                 for (; i < m; i++)
                 {
-                    Block1x4<TS, TV>(ref Unsafe.Add(ref ap, i * rowStride), innerStride, ref Unsafe.Add(ref bp, j), n, ref Unsafe.Add(ref c0, ((nint)i * n) + j), kc);
+                    Block1x1<TS, TV>(ref Unsafe.Add(ref ap, i * rowStride), innerStride, ref Unsafe.Add(ref bp, j), n, ref Unsafe.Add(ref c0, ((nint)i * n) + j), kc);
+                    Block1x1<TS, TV>(ref Unsafe.Add(ref ap, i * rowStride), innerStride, ref Unsafe.Add(ref bp, j + width), n, ref Unsafe.Add(ref c0, ((nint)i * n) + j + width), kc);
                 }
             }
 
@@ -138,25 +162,39 @@ public static partial class Kernels
         TS.Store(c30, ref c3, 0); TS.Store(c31, ref c3, w1); TS.Store(c32, ref c3, w2); TS.Store(c33, ref c3, w3);
     }
 
-    // c[0, 0..4w) += Σ_p a[p·ps] · b[p·ldb, 0..4w)
+    // c[0..4, 0..2w) += Σ_p a[r·rs + p·ps] · b[p·ldb, 0..2w)
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block1x4<TS, TV>(ref double a, nint ps, ref double b, nint ldb, ref double c, int kc)
+    private static void Block4x2<TS, TV>(ref double a, nint rs, nint ps, ref double b, nint ldb, ref double c, nint ldc, int kc)
         where TS : struct, ISimd<TV>
         where TV : struct
     {
-        nuint w1 = (nuint)TS.Count, w2 = 2 * w1, w3 = 3 * w1;
-        TV c0 = TS.Load(ref c, 0), c1 = TS.Load(ref c, w1), c2 = TS.Load(ref c, w2), c3 = TS.Load(ref c, w3);
+        nuint w1 = (nuint)TS.Count;
+        ref double c1 = ref Unsafe.Add(ref c, ldc);
+        ref double c2 = ref Unsafe.Add(ref c1, ldc);
+        ref double c3 = ref Unsafe.Add(ref c2, ldc);
+        TV c00 = TS.Load(ref c, 0), c01 = TS.Load(ref c, w1);
+        TV c10 = TS.Load(ref c1, 0), c11 = TS.Load(ref c1, w1);
+        TV c20 = TS.Load(ref c2, 0), c21 = TS.Load(ref c2, w1);
+        TV c30 = TS.Load(ref c3, 0), c31 = TS.Load(ref c3, w1);
         for (int p = 0; p < kc; p++)
         {
             ref double bRow = ref Unsafe.Add(ref b, p * ldb);
-            TV av = TS.Broadcast(Unsafe.Add(ref a, p * ps));
-            c0 = TS.MultiplyAdd(av, TS.Load(ref bRow, 0), c0);
-            c1 = TS.MultiplyAdd(av, TS.Load(ref bRow, w1), c1);
-            c2 = TS.MultiplyAdd(av, TS.Load(ref bRow, w2), c2);
-            c3 = TS.MultiplyAdd(av, TS.Load(ref bRow, w3), c3);
+            ref double aCol = ref Unsafe.Add(ref a, p * ps);
+            TV b0 = TS.Load(ref bRow, 0), b1 = TS.Load(ref bRow, w1);
+            TV a0 = TS.Broadcast(aCol);
+            c00 = TS.MultiplyAdd(a0, b0, c00); c01 = TS.MultiplyAdd(a0, b1, c01);
+            TV a1 = TS.Broadcast(Unsafe.Add(ref aCol, rs));
+            c10 = TS.MultiplyAdd(a1, b0, c10); c11 = TS.MultiplyAdd(a1, b1, c11);
+            TV a2 = TS.Broadcast(Unsafe.Add(ref aCol, 2 * rs));
+            c20 = TS.MultiplyAdd(a2, b0, c20); c21 = TS.MultiplyAdd(a2, b1, c21);
+            TV a3 = TS.Broadcast(Unsafe.Add(ref aCol, 3 * rs));
+            c30 = TS.MultiplyAdd(a3, b0, c30); c31 = TS.MultiplyAdd(a3, b1, c31);
         }
 
-        TS.Store(c0, ref c, 0); TS.Store(c1, ref c, w1); TS.Store(c2, ref c, w2); TS.Store(c3, ref c, w3);
+        TS.Store(c00, ref c, 0); TS.Store(c01, ref c, w1);
+        TS.Store(c10, ref c1, 0); TS.Store(c11, ref c1, w1);
+        TS.Store(c20, ref c2, 0); TS.Store(c21, ref c2, w1);
+        TS.Store(c30, ref c3, 0); TS.Store(c31, ref c3, w1);
     }
 
     // c[0, 0..w) += Σ_p a[p·ps] · b[p·ldb, 0..w)
