@@ -39,6 +39,25 @@ internal interface ISimd<TV>
 
     /// <summary>Horizontal sum of the lanes.</summary>
     static abstract double Sum(TV value);
+
+    static abstract TV Add(TV a, TV b);
+
+    static abstract TV Divide(TV a, TV b);
+
+    /// <summary>The hardware minimum (which operand a NaN yields is platform-defined).</summary>
+    static abstract TV Min(TV a, TV b);
+
+    /// <summary>|value| (clears the sign bit).</summary>
+    static abstract TV Abs(TV value);
+
+    /// <summary>A non-negative magnitude given the sign bit of sign (a bitwise OR, no IEEE special cases).</summary>
+    static abstract TV CopySign(TV magnitude, TV sign);
+
+    /// <summary>
+    /// 2^k for t = k + 1.5·2⁵² (k a small integer held in the low mantissa bits of t): the exponent field
+    /// (bits(t) − bits(1.5·2⁵²) + 1023) shifted into place.
+    /// </summary>
+    static abstract TV PowerOfTwo(TV t);
 }
 
 /// <summary>512-bit registers: 8 doubles.</summary>
@@ -72,6 +91,25 @@ internal readonly struct Simd512 : ISimd<Vector512<double>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Sum(Vector512<double> value) => Vector512.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Add(Vector512<double> a, Vector512<double> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Divide(Vector512<double> a, Vector512<double> b) => a / b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Min(Vector512<double> a, Vector512<double> b) => Vector512.MinNative(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Abs(Vector512<double> value) => Vector512.AndNot(value, Vector512.Create(-0.0));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> CopySign(Vector512<double> magnitude, Vector512<double> sign) => magnitude | (sign & Vector512.Create(-0.0));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> PowerOfTwo(Vector512<double> t) =>
+        Vector512.ShiftLeft(t.AsUInt64() - Vector512.Create(Simd.MagicBits - 1023), 52).AsDouble();
 }
 
 /// <summary>256-bit registers: 4 doubles.</summary>
@@ -105,6 +143,25 @@ internal readonly struct Simd256 : ISimd<Vector256<double>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Sum(Vector256<double> value) => Vector256.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Add(Vector256<double> a, Vector256<double> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Divide(Vector256<double> a, Vector256<double> b) => a / b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Min(Vector256<double> a, Vector256<double> b) => Vector256.MinNative(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Abs(Vector256<double> value) => Vector256.AndNot(value, Vector256.Create(-0.0));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> CopySign(Vector256<double> magnitude, Vector256<double> sign) => magnitude | (sign & Vector256.Create(-0.0));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> PowerOfTwo(Vector256<double> t) =>
+        Vector256.ShiftLeft(t.AsUInt64() - Vector256.Create(Simd.MagicBits - 1023), 52).AsDouble();
 }
 
 /// <summary>128-bit registers: 2 doubles.</summary>
@@ -138,4 +195,33 @@ internal readonly struct Simd128 : ISimd<Vector128<double>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Sum(Vector128<double> value) => Vector128.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Add(Vector128<double> a, Vector128<double> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Divide(Vector128<double> a, Vector128<double> b) => a / b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Min(Vector128<double> a, Vector128<double> b) => Vector128.MinNative(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Abs(Vector128<double> value) => Vector128.AndNot(value, Vector128.Create(-0.0));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> CopySign(Vector128<double> magnitude, Vector128<double> sign) => magnitude | (sign & Vector128.Create(-0.0));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> PowerOfTwo(Vector128<double> t) =>
+        Vector128.ShiftLeft(t.AsUInt64() - Vector128.Create(Simd.MagicBits - 1023), 52).AsDouble();
+}
+
+/// <summary>Constants shared by the register widths.</summary>
+internal static class Simd
+{
+    /// <summary>1.5·2⁵²: adding it to |x| &lt; 2⁵¹ rounds x to an integer held in the low mantissa bits.</summary>
+    public const double RoundingMagic = 6755399441055744.0;
+
+    /// <summary>The bit pattern of <see cref="RoundingMagic"/>.</summary>
+    public const ulong MagicBits = 0x4338000000000000UL;
 }

@@ -20,6 +20,8 @@ public abstract class KernelSet
 
     public abstract void LinearWeightGradientBatched(int batch, ReadOnlySpan<double> yBar, ReadOnlySpan<double> x, Span<double> dW, Span<double> db, Span<double> scratch);
 
+    public abstract void Tanh(ReadOnlySpan<double> x, Span<double> y);
+
     public abstract void TanhBackward(ReadOnlySpan<double> y, ReadOnlySpan<double> yBar, Span<double> xBar);
 
     public abstract void ReluBackward(ReadOnlySpan<double> y, ReadOnlySpan<double> yBar, Span<double> xBar);
@@ -62,6 +64,8 @@ public abstract class KernelSet
 
         public override void LinearWeightGradientBatched(int batch, ReadOnlySpan<double> yBar, ReadOnlySpan<double> x, Span<double> dW, Span<double> db, Span<double> scratch) => Kernels.LinearWeightGradientBatched(batch, yBar, x, dW, db, scratch);
 
+        public override void Tanh(ReadOnlySpan<double> x, Span<double> y) => Kernels.Tanh(x, y);
+
         public override void TanhBackward(ReadOnlySpan<double> y, ReadOnlySpan<double> yBar, Span<double> xBar) => Kernels.TanhBackward(y, yBar, xBar);
 
         public override void ReluBackward(ReadOnlySpan<double> y, ReadOnlySpan<double> yBar, Span<double> xBar) => Kernels.ReluBackward(y, yBar, xBar);
@@ -84,6 +88,8 @@ public abstract class KernelSet
         public override void LinearForwardBatched(int batch, ReadOnlySpan<double> x, ReadOnlySpan<double> w, ReadOnlySpan<double> b, Span<double> y, Span<double> scratch) => Kernels.LinearForwardBatchedCore<TS, TV>(batch, x.Length / batch, x, w, b, y, scratch);
 
         public override void LinearWeightGradientBatched(int batch, ReadOnlySpan<double> yBar, ReadOnlySpan<double> x, Span<double> dW, Span<double> db, Span<double> scratch) => Kernels.LinearWeightGradientBatchedCore<TS, TV>(batch, x.Length / batch, yBar, x, dW, db, scratch);
+
+        public override void Tanh(ReadOnlySpan<double> x, Span<double> y) => Kernels.TanhCore<TS, TV>(x, y);
 
         public override void TanhBackward(ReadOnlySpan<double> y, ReadOnlySpan<double> yBar, Span<double> xBar) => Kernels.TanhBackwardCore<TS, TV>(y, yBar, xBar);
 

@@ -65,18 +65,13 @@ public class VectorKernelTests
     }
 
     [Test]
-    public void Tanh_and_Relu_match_scalar_twins()
+    public void Relu_matches_scalar_twin()
     {
         var random = new Random(24);
         foreach (int n in Lengths)
         {
             double[] x = Uniform(random, n, -5, 5);
             double[] expected = new double[n], actual = new double[n];
-            ScalarKernels.Tanh(x, expected);
-            Kernels.Tanh(x, actual);
-            // TensorPrimitives evaluates tanh through exp(2x), so near 0 its error is a few ε absolute, not relative.
-            AssertWithinRoundoff(expected, actual, expected.Select(v => Math.Abs(v) + 1).ToArray(), 8, $"tanh n={n}");
-
             ScalarKernels.Relu(x, expected);
             Kernels.Relu(x, actual);
             Assert.That(actual, Is.EqualTo(expected), $"relu n={n}");
