@@ -90,6 +90,11 @@ public static partial class Kernels
             for (; j + (2 * width) <= n; j += 2 * width)
             {
                 int i = 0;
+                for (; i + 6 <= m; i += 6)
+                {
+                    Block6x2<TS, TV>(ref Unsafe.Add(ref ap, i * rowStride), rowStride, innerStride, ref Unsafe.Add(ref bp, j), n, ref Unsafe.Add(ref c0, ((nint)i * n) + j), n, kc);
+                }
+
                 for (; i + 4 <= m; i += 4)
                 {
                     Block4x2<TS, TV>(ref Unsafe.Add(ref ap, i * rowStride), rowStride, innerStride, ref Unsafe.Add(ref bp, j), n, ref Unsafe.Add(ref c0, ((nint)i * n) + j), n, kc);
@@ -162,6 +167,51 @@ public static partial class Kernels
         TS.Store(c30, ref c3, 0); TS.Store(c31, ref c3, w1); TS.Store(c32, ref c3, w2); TS.Store(c33, ref c3, w3);
     }
 
+    // c[0..6, 0..2w) += Σ_p a[r·rs + p·ps] · b[p·ldb, 0..2w): 12 accumulators, 2 loads and 6 broadcasts per 12 FMAs.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Block6x2<TS, TV>(ref double a, nint rs, nint ps, ref double b, nint ldb, ref double c, nint ldc, int kc)
+        where TS : struct, ISimd<TV>
+        where TV : struct
+    {
+        nuint w1 = (nuint)TS.Count;
+        ref double c1 = ref Unsafe.Add(ref c, ldc);
+        ref double c2 = ref Unsafe.Add(ref c1, ldc);
+        ref double c3 = ref Unsafe.Add(ref c2, ldc);
+        ref double c4 = ref Unsafe.Add(ref c3, ldc);
+        ref double c5 = ref Unsafe.Add(ref c4, ldc);
+        TV c00 = TS.Load(ref c, 0), c01 = TS.Load(ref c, w1);
+        TV c10 = TS.Load(ref c1, 0), c11 = TS.Load(ref c1, w1);
+        TV c20 = TS.Load(ref c2, 0), c21 = TS.Load(ref c2, w1);
+        TV c30 = TS.Load(ref c3, 0), c31 = TS.Load(ref c3, w1);
+        TV c40 = TS.Load(ref c4, 0), c41 = TS.Load(ref c4, w1);
+        TV c50 = TS.Load(ref c5, 0), c51 = TS.Load(ref c5, w1);
+        for (int p = 0; p < kc; p++)
+        {
+            ref double bRow = ref Unsafe.Add(ref b, p * ldb);
+            ref double aCol = ref Unsafe.Add(ref a, p * ps);
+            TV b0 = TS.Load(ref bRow, 0), b1 = TS.Load(ref bRow, w1);
+            TV a0 = TS.Broadcast(aCol);
+            c00 = TS.MultiplyAdd(a0, b0, c00); c01 = TS.MultiplyAdd(a0, b1, c01);
+            TV a1 = TS.Broadcast(Unsafe.Add(ref aCol, rs));
+            c10 = TS.MultiplyAdd(a1, b0, c10); c11 = TS.MultiplyAdd(a1, b1, c11);
+            TV a2 = TS.Broadcast(Unsafe.Add(ref aCol, 2 * rs));
+            c20 = TS.MultiplyAdd(a2, b0, c20); c21 = TS.MultiplyAdd(a2, b1, c21);
+            TV a3 = TS.Broadcast(Unsafe.Add(ref aCol, 3 * rs));
+            c30 = TS.MultiplyAdd(a3, b0, c30); c31 = TS.MultiplyAdd(a3, b1, c31);
+            TV a4 = TS.Broadcast(Unsafe.Add(ref aCol, 4 * rs));
+            c40 = TS.MultiplyAdd(a4, b0, c40); c41 = TS.MultiplyAdd(a4, b1, c41);
+            TV a5 = TS.Broadcast(Unsafe.Add(ref aCol, 5 * rs));
+            c50 = TS.MultiplyAdd(a5, b0, c50); c51 = TS.MultiplyAdd(a5, b1, c51);
+        }
+
+        TS.Store(c00, ref c, 0); TS.Store(c01, ref c, w1);
+        TS.Store(c10, ref c1, 0); TS.Store(c11, ref c1, w1);
+        TS.Store(c20, ref c2, 0); TS.Store(c21, ref c2, w1);
+        TS.Store(c30, ref c3, 0); TS.Store(c31, ref c3, w1);
+        TS.Store(c40, ref c4, 0); TS.Store(c41, ref c4, w1);
+        TS.Store(c50, ref c5, 0); TS.Store(c51, ref c5, w1);
+    }
+
     // c[0..4, 0..2w) += Σ_p a[r·rs + p·ps] · b[p·ldb, 0..2w)
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Block4x2<TS, TV>(ref double a, nint rs, nint ps, ref double b, nint ldb, ref double c, nint ldc, int kc)
@@ -197,19 +247,28 @@ public static partial class Kernels
         TS.Store(c30, ref c3, 0); TS.Store(c31, ref c3, w1);
     }
 
-    // c[0, 0..w) += Σ_p a[p·ps] · b[p·ldb, 0..w)
+    // c[0, 0..w) += Σ_p a[p·ps] · b[p·ldb, 0..w), with four accumulators so consecutive FMAs do not wait on each other.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Block1x1<TS, TV>(ref double a, nint ps, ref double b, nint ldb, ref double c, int kc)
         where TS : struct, ISimd<TV>
         where TV : struct
     {
-        TV acc = TS.Load(ref c, 0);
-        for (int p = 0; p < kc; p++)
+        TV acc0 = TS.Load(ref c, 0), acc1 = TS.Zero, acc2 = TS.Zero, acc3 = TS.Zero;
+        int p = 0;
+        for (; p + 4 <= kc; p += 4)
         {
-            acc = TS.MultiplyAdd(TS.Broadcast(Unsafe.Add(ref a, p * ps)), TS.Load(ref b, (nuint)(p * ldb)), acc);
+            acc0 = TS.MultiplyAdd(TS.Broadcast(Unsafe.Add(ref a, p * ps)), TS.Load(ref b, (nuint)(p * ldb)), acc0);
+            acc1 = TS.MultiplyAdd(TS.Broadcast(Unsafe.Add(ref a, (p + 1) * ps)), TS.Load(ref b, (nuint)((p + 1) * ldb)), acc1);
+            acc2 = TS.MultiplyAdd(TS.Broadcast(Unsafe.Add(ref a, (p + 2) * ps)), TS.Load(ref b, (nuint)((p + 2) * ldb)), acc2);
+            acc3 = TS.MultiplyAdd(TS.Broadcast(Unsafe.Add(ref a, (p + 3) * ps)), TS.Load(ref b, (nuint)((p + 3) * ldb)), acc3);
         }
 
-        TS.Store(acc, ref c, 0);
+        for (; p < kc; p++)
+        {
+            acc0 = TS.MultiplyAdd(TS.Broadcast(Unsafe.Add(ref a, p * ps)), TS.Load(ref b, (nuint)(p * ldb)), acc0);
+        }
+
+        TS.Store(TS.Add(TS.Add(acc0, acc1), TS.Add(acc2, acc3)), ref c, 0);
     }
 }
 
