@@ -1,0 +1,171 @@
+using PolicyGradient.Numerics;
+
+namespace PolicyGradient.Environments;
+
+/// <summary>
+/// A task with Gymnasium semantics: <c>Reset</c> writes the first observation; each step writes the next
+/// observation and returns the reward with <c>terminated</c> and <c>truncated</c> kept apart. The time limit
+/// (Gymnasium's registered <c>max_episode_steps</c>) is part of each task: after step number t, truncated is true
+/// once t ≥ <see cref="MaxEpisodeSteps"/>, whatever terminated is. The internal state can be read and written for
+/// tests and teaching. Stepping allocates nothing. Not thread-safe: one instance per thread.
+/// </summary>
+public abstract class TaskEnvironment
+{
+    private protected TaskEnvironment(int maxEpisodeSteps)
+    {
+        ThrowHelper.CheckPositive(maxEpisodeSteps, nameof(maxEpisodeSteps));
+        MaxEpisodeSteps = maxEpisodeSteps;
+    }
+
+    /// <summary>Gymnasium's id of the task, e.g. "CartPole-v1".</summary>
+    public abstract string Id { get; }
+
+    /// <summary>Length of an observation.</summary>
+    public abstract int ObservationSize { get; }
+
+    /// <summary>Length of the internal state (<see cref="GetState"/>, <see cref="SetState"/>).</summary>
+    public abstract int StateSize { get; }
+
+    /// <summary>The time limit: steps after which an episode is truncated.</summary>
+    public int MaxEpisodeSteps { get; }
+
+    /// <summary>Steps taken since the last reset (Gymnasium's TimeLimit counter).</summary>
+    public int ElapsedSteps { get; private set; }
+
+    /// <summary>Whether <see cref="Reset"/> has been called; stepping before it throws.</summary>
+    public bool IsReset { get; private set; }
+
+    /// <summary>Starts an episode: draws a start state from the task's reset distribution and writes its observation.</summary>
+    /// <exception cref="ArgumentException"><paramref name="observation"/> is not of length ObservationSize.</exception>
+    public void Reset(Random random, Span<double> observation)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        CheckObservation(observation);
+        ResetState(random);
+        ElapsedSteps = 0;
+        IsReset = true;
+        Observe(observation);
+    }
+
+    /// <summary>Writes the observation of the current state.</summary>
+    /// <exception cref="ArgumentException"><paramref name="observation"/> is not of length ObservationSize.</exception>
+    public void Observe(Span<double> observation)
+    {
+        CheckObservation(observation);
+        WriteObservation(observation);
+    }
+
+    /// <summary>Copies the internal state into <paramref name="destination"/>: [StateSize].</summary>
+    /// <exception cref="ArgumentException">Wrong length.</exception>
+    public void GetState(Span<double> destination)
+    {
+        ThrowHelper.CheckLength(destination.Length, StateSize, nameof(destination), "[StateSize]");
+        ReadState(destination);
+    }
+
+    /// <summary>
+    /// Overwrites the internal state (the episode's step counters are kept). The values are taken as they are:
+    /// use it to replay recorded states or to start from a chosen one.
+    /// </summary>
+    /// <exception cref="ArgumentException">Wrong length or a non-finite value.</exception>
+    public void SetState(ReadOnlySpan<double> state)
+    {
+        ThrowHelper.CheckLength(state.Length, StateSize, nameof(state), "[StateSize]");
+        ThrowHelper.CheckFinite(state, nameof(state));
+        WriteState(state);
+        IsReset = true;
+    }
+
+    /// <summary>Draws a start state from the task's reset distribution.</summary>
+    private protected abstract void ResetState(Random random);
+
+    private protected abstract void WriteObservation(Span<double> observation);
+
+    private protected abstract void ReadState(Span<double> destination);
+
+    private protected abstract void WriteState(ReadOnlySpan<double> state);
+
+    /// <summary>The checks every step makes before anything changes.</summary>
+    private protected void CheckStep(Span<double> observation)
+    {
+        if (!IsReset)
+        {
+            throw new InvalidOperationException($"{Id}: call Reset before Step.");
+        }
+
+        CheckObservation(observation);
+    }
+
+    /// <summary>Counts the step, applies the time limit and writes the observation.</summary>
+    private protected StepResult Finish(double reward, bool terminated, Span<double> observation)
+    {
+        ElapsedSteps++;
+        WriteObservation(observation);
+        return new StepResult(reward, terminated, ElapsedSteps >= MaxEpisodeSteps);
+    }
+
+    private void CheckObservation(Span<double> observation) =>
+        ThrowHelper.CheckLength(observation.Length, ObservationSize, nameof(observation), "[ObservationSize]");
+}
+
+/// <summary>A task with actions 0 … <see cref="ActionCount"/> − 1.</summary>
+public abstract class DiscreteEnvironment : TaskEnvironment
+{
+    private protected DiscreteEnvironment(int maxEpisodeSteps)
+        : base(maxEpisodeSteps)
+    {
+    }
+
+    /// <summary>Number of actions.</summary>
+    public abstract int ActionCount { get; }
+
+    /// <summary>Takes <paramref name="action"/>, writes the next observation and returns reward and flags.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="action"/> is not in [0, ActionCount); the state is unchanged.</exception>
+    /// <exception cref="InvalidOperationException">Called before <see cref="TaskEnvironment.Reset"/>.</exception>
+    public StepResult Step(int action, Span<double> observation)
+    {
+        CheckStep(observation);
+        ThrowHelper.CheckIndex(action, ActionCount, nameof(action));
+        (double reward, bool terminated) = Transition(action);
+        return Finish(reward, terminated, observation);
+    }
+
+    /// <summary>Applies a valid action to the state; returns the reward and whether the new state is terminal.</summary>
+    private protected abstract (double Reward, bool Terminated) Transition(int action);
+}
+
+/// <summary>A task with actions in a box [<see cref="ActionLow"/>, <see cref="ActionHigh"/>] ⊂ ℝᵈ.</summary>
+public abstract class ContinuousEnvironment : TaskEnvironment
+{
+    private protected ContinuousEnvironment(int maxEpisodeSteps)
+        : base(maxEpisodeSteps)
+    {
+    }
+
+    /// <summary>Action dimension d.</summary>
+    public abstract int ActionSize { get; }
+
+    /// <summary>Lower bounds of the action box.</summary>
+    public abstract ReadOnlySpan<double> ActionLow { get; }
+
+    /// <summary>Upper bounds of the action box.</summary>
+    public abstract ReadOnlySpan<double> ActionHigh { get; }
+
+    /// <summary>
+    /// Takes <paramref name="action"/> (finite; values outside the box are handled as the task does, usually by
+    /// clipping), writes the next observation and returns reward and flags.
+    /// </summary>
+    /// <exception cref="ArgumentException">Wrong length or a non-finite action; the state is unchanged.</exception>
+    /// <exception cref="InvalidOperationException">Called before <see cref="TaskEnvironment.Reset"/>.</exception>
+    public StepResult Step(ReadOnlySpan<double> action, Span<double> observation)
+    {
+        CheckStep(observation);
+        ThrowHelper.CheckLength(action.Length, ActionSize, nameof(action), "[ActionSize]");
+        ThrowHelper.CheckFinite(action, nameof(action));
+        (double reward, bool terminated) = Transition(action);
+        return Finish(reward, terminated, observation);
+    }
+
+    /// <summary>Applies a finite action to the state; returns the reward and whether the new state is terminal.</summary>
+    private protected abstract (double Reward, bool Terminated) Transition(ReadOnlySpan<double> action);
+}

@@ -1,0 +1,27 @@
+namespace PolicyGradient.Environments;
+
+/// <summary>Creates the built-in tasks by their Gymnasium-style id, with their registered time limits.</summary>
+public static class TaskRegistry
+{
+    private static readonly Dictionary<string, Func<int?, TaskEnvironment>> Factories = new(StringComparer.Ordinal)
+    {
+        ["CartPole-v1"] = steps => new CartPole(steps ?? 500),
+        ["Acrobot-v1"] = steps => new Acrobot(steps ?? 500),
+        ["MountainCar-v0"] = steps => new MountainCar(steps ?? 200),
+        ["Pendulum-v1"] = steps => new Pendulum(steps ?? 200),
+        ["MountainCarContinuous-v0"] = steps => new MountainCarContinuous(steps ?? 999),
+    };
+
+    /// <summary>The ids <see cref="Create"/> accepts.</summary>
+    public static IReadOnlyCollection<string> Ids => Factories.Keys;
+
+    /// <summary>Creates the task <paramref name="id"/>, optionally with another time limit.</summary>
+    /// <exception cref="ArgumentException">Unknown id (the message lists the known ones).</exception>
+    public static TaskEnvironment Create(string id, int? maxEpisodeSteps = null)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return Factories.TryGetValue(id, out Func<int?, TaskEnvironment>? create)
+            ? create(maxEpisodeSteps)
+            : throw new ArgumentException($"Unknown task '{id}'. Known: {string.Join(", ", Factories.Keys)}.", nameof(id));
+    }
+}
