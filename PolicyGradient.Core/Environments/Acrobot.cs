@@ -42,7 +42,8 @@ public sealed class Acrobot : DiscreteEnvironment
     /// <inheritdoc/>
     public override int ActionCount => 3;
 
-    private protected override void ResetState(Random random)
+    /// <inheritdoc/>
+    protected override void ResetState(Random random)
     {
         _theta1 = Uniform(random); // Gymnasium's reset state is float32
         _theta2 = Uniform(random);
@@ -53,7 +54,8 @@ public sealed class Acrobot : DiscreteEnvironment
         static double Uniform(Random r) => (float)(-0.1 + (0.2 * r.NextDouble()));
     }
 
-    private protected override (double Reward, bool Terminated) Transition(int action)
+    /// <inheritdoc/>
+    protected override (double Reward, bool Terminated) Transition(int action)
     {
         Span<double> y = [_theta1, _theta2, _thetaDot1, _thetaDot2, Torques[action]];
         Span<double> k1 = stackalloc double[5], k2 = stackalloc double[5], k3 = stackalloc double[5], k4 = stackalloc double[5];
@@ -129,7 +131,8 @@ public sealed class Acrobot : DiscreteEnvironment
         return x;
     }
 
-    private protected override void WriteObservation(Span<double> observation)
+    /// <inheritdoc/>
+    protected override void WriteObservation(Span<double> observation)
     {
         if (_singlePrecisionState)
         {
@@ -151,7 +154,8 @@ public sealed class Acrobot : DiscreteEnvironment
         observation[5] = (float)_thetaDot2;
     }
 
-    private protected override void ReadState(Span<double> destination)
+    /// <inheritdoc/>
+    protected override void ReadState(Span<double> destination)
     {
         destination[0] = _theta1;
         destination[1] = _theta2;
@@ -159,6 +163,7 @@ public sealed class Acrobot : DiscreteEnvironment
         destination[3] = _thetaDot2;
     }
 
-    private protected override void WriteState(ReadOnlySpan<double> state) =>
+    /// <inheritdoc/>
+    protected override void WriteState(ReadOnlySpan<double> state) =>
         (_theta1, _theta2, _thetaDot1, _thetaDot2) = (state[0], state[1], state[2], state[3]);
 }

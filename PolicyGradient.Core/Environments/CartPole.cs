@@ -39,7 +39,8 @@ public sealed class CartPole : DiscreteEnvironment
     /// <inheritdoc/>
     public override int ActionCount => 2;
 
-    private protected override void ResetState(Random random)
+    /// <inheritdoc/>
+    protected override void ResetState(Random random)
     {
         _x = Uniform(random);
         _xDot = Uniform(random);
@@ -50,7 +51,8 @@ public sealed class CartPole : DiscreteEnvironment
         static double Uniform(Random r) => -0.05 + (0.1 * r.NextDouble());
     }
 
-    private protected override (double Reward, bool Terminated) Transition(int action)
+    /// <inheritdoc/>
+    protected override (double Reward, bool Terminated) Transition(int action)
     {
         double force = action == 1 ? ForceMagnitude : -ForceMagnitude;
         double cosTheta = Math.Cos(_theta), sinTheta = Math.Sin(_theta);
@@ -77,7 +79,8 @@ public sealed class CartPole : DiscreteEnvironment
         return (0.0, true);
     }
 
-    private protected override void WriteObservation(Span<double> observation)
+    /// <inheritdoc/>
+    protected override void WriteObservation(Span<double> observation)
     {
         observation[0] = (float)_x;
         observation[1] = (float)_xDot;
@@ -85,7 +88,8 @@ public sealed class CartPole : DiscreteEnvironment
         observation[3] = (float)_thetaDot;
     }
 
-    private protected override void ReadState(Span<double> destination)
+    /// <inheritdoc/>
+    protected override void ReadState(Span<double> destination)
     {
         destination[0] = _x;
         destination[1] = _xDot;
@@ -93,6 +97,7 @@ public sealed class CartPole : DiscreteEnvironment
         destination[3] = _thetaDot;
     }
 
-    private protected override void WriteState(ReadOnlySpan<double> state) =>
+    /// <inheritdoc/>
+    protected override void WriteState(ReadOnlySpan<double> state) =>
         (_x, _xDot, _theta, _thetaDot) = (state[0], state[1], state[2], state[3]);
 }

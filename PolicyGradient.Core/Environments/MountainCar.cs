@@ -33,13 +33,15 @@ public sealed class MountainCar : DiscreteEnvironment
     /// <inheritdoc/>
     public override int ActionCount => 3;
 
-    private protected override void ResetState(Random random)
+    /// <inheritdoc/>
+    protected override void ResetState(Random random)
     {
         _position = -0.6 + (0.2 * random.NextDouble());
         _velocity = 0;
     }
 
-    private protected override (double Reward, bool Terminated) Transition(int action)
+    /// <inheritdoc/>
+    protected override (double Reward, bool Terminated) Transition(int action)
     {
         _velocity += ((action - 1) * Force) + (Math.Cos(3 * _position) * -Gravity);
         _velocity = Math.Clamp(_velocity, -MaxSpeed, MaxSpeed);
@@ -53,17 +55,20 @@ public sealed class MountainCar : DiscreteEnvironment
         return (-1.0, _position >= GoalPosition && _velocity >= GoalVelocity);
     }
 
-    private protected override void WriteObservation(Span<double> observation)
+    /// <inheritdoc/>
+    protected override void WriteObservation(Span<double> observation)
     {
         observation[0] = (float)_position;
         observation[1] = (float)_velocity;
     }
 
-    private protected override void ReadState(Span<double> destination)
+    /// <inheritdoc/>
+    protected override void ReadState(Span<double> destination)
     {
         destination[0] = _position;
         destination[1] = _velocity;
     }
 
-    private protected override void WriteState(ReadOnlySpan<double> state) => (_position, _velocity) = (state[0], state[1]);
+    /// <inheritdoc/>
+    protected override void WriteState(ReadOnlySpan<double> state) => (_position, _velocity) = (state[0], state[1]);
 }

@@ -42,13 +42,15 @@ public sealed class MountainCarContinuous : ContinuousEnvironment
     /// <inheritdoc/>
     public override ReadOnlySpan<double> ActionHigh => High;
 
-    private protected override void ResetState(Random random)
+    /// <inheritdoc/>
+    protected override void ResetState(Random random)
     {
         _position = -0.6 + (0.2 * random.NextDouble()); // float64 until the first step
         _velocity = 0;
     }
 
-    private protected override (double Reward, bool Terminated) Transition(ReadOnlySpan<double> action)
+    /// <inheritdoc/>
+    protected override (double Reward, bool Terminated) Transition(ReadOnlySpan<double> action)
     {
         double a = action[0];
         double force = Math.Min(Math.Max(a, MinAction), MaxAction);
@@ -87,17 +89,20 @@ public sealed class MountainCarContinuous : ContinuousEnvironment
         return (reward, terminated);
     }
 
-    private protected override void WriteObservation(Span<double> observation)
+    /// <inheritdoc/>
+    protected override void WriteObservation(Span<double> observation)
     {
         observation[0] = (float)_position;
         observation[1] = (float)_velocity;
     }
 
-    private protected override void ReadState(Span<double> destination)
+    /// <inheritdoc/>
+    protected override void ReadState(Span<double> destination)
     {
         destination[0] = _position;
         destination[1] = _velocity;
     }
 
-    private protected override void WriteState(ReadOnlySpan<double> state) => (_position, _velocity) = (state[0], state[1]);
+    /// <inheritdoc/>
+    protected override void WriteState(ReadOnlySpan<double> state) => (_position, _velocity) = (state[0], state[1]);
 }

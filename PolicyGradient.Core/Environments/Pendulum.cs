@@ -58,13 +58,15 @@ public sealed class Pendulum : ContinuousEnvironment
         return mod - Math.PI;
     }
 
-    private protected override void ResetState(Random random)
+    /// <inheritdoc/>
+    protected override void ResetState(Random random)
     {
         _theta = -Math.PI + (2 * Math.PI * random.NextDouble());
         _thetaDot = -1 + (2 * random.NextDouble());
     }
 
-    private protected override (double Reward, bool Terminated) Transition(ReadOnlySpan<double> action)
+    /// <inheritdoc/>
+    protected override (double Reward, bool Terminated) Transition(ReadOnlySpan<double> action)
     {
         double u = Math.Clamp(action[0], -MaxTorque, MaxTorque);
         double costs = Math.Pow(NormalizeAngle(_theta), 2) + (0.1 * Math.Pow(_thetaDot, 2)) + (0.001 * Math.Pow(u, 2));
@@ -75,18 +77,21 @@ public sealed class Pendulum : ContinuousEnvironment
         return (-costs, false);
     }
 
-    private protected override void WriteObservation(Span<double> observation)
+    /// <inheritdoc/>
+    protected override void WriteObservation(Span<double> observation)
     {
         observation[0] = (float)Math.Cos(_theta);
         observation[1] = (float)Math.Sin(_theta);
         observation[2] = (float)_thetaDot;
     }
 
-    private protected override void ReadState(Span<double> destination)
+    /// <inheritdoc/>
+    protected override void ReadState(Span<double> destination)
     {
         destination[0] = _theta;
         destination[1] = _thetaDot;
     }
 
-    private protected override void WriteState(ReadOnlySpan<double> state) => (_theta, _thetaDot) = (state[0], state[1]);
+    /// <inheritdoc/>
+    protected override void WriteState(ReadOnlySpan<double> state) => (_theta, _thetaDot) = (state[0], state[1]);
 }

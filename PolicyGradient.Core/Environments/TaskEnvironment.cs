@@ -11,7 +11,9 @@ namespace PolicyGradient.Environments;
 /// </summary>
 public abstract class TaskEnvironment
 {
-    private protected TaskEnvironment(int maxEpisodeSteps)
+    /// <summary>Sets the time limit.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxEpisodeSteps"/> ≤ 0.</exception>
+    protected TaskEnvironment(int maxEpisodeSteps)
     {
         ThrowHelper.CheckPositive(maxEpisodeSteps, nameof(maxEpisodeSteps));
         MaxEpisodeSteps = maxEpisodeSteps;
@@ -76,14 +78,17 @@ public abstract class TaskEnvironment
         IsReset = true;
     }
 
-    /// <summary>Draws a start state from the task's reset distribution.</summary>
-    private protected abstract void ResetState(Random random);
+    /// <summary>Draws a start state from the task's reset distribution, using only <paramref name="random"/>.</summary>
+    protected abstract void ResetState(Random random);
 
-    private protected abstract void WriteObservation(Span<double> observation);
+    /// <summary>Writes the observation of the current state into a span of length ObservationSize.</summary>
+    protected abstract void WriteObservation(Span<double> observation);
 
-    private protected abstract void ReadState(Span<double> destination);
+    /// <summary>Copies the internal state into a span of length StateSize.</summary>
+    protected abstract void ReadState(Span<double> destination);
 
-    private protected abstract void WriteState(ReadOnlySpan<double> state);
+    /// <summary>Replaces the internal state with finite values of length StateSize.</summary>
+    protected abstract void WriteState(ReadOnlySpan<double> state);
 
     /// <summary>The checks every step makes before anything changes.</summary>
     private protected void CheckStep(Span<double> observation)
@@ -111,7 +116,8 @@ public abstract class TaskEnvironment
 /// <summary>A task with actions 0 … <see cref="ActionCount"/> − 1.</summary>
 public abstract class DiscreteEnvironment : TaskEnvironment
 {
-    private protected DiscreteEnvironment(int maxEpisodeSteps)
+    /// <summary>Sets the time limit.</summary>
+    protected DiscreteEnvironment(int maxEpisodeSteps)
         : base(maxEpisodeSteps)
     {
     }
@@ -131,13 +137,14 @@ public abstract class DiscreteEnvironment : TaskEnvironment
     }
 
     /// <summary>Applies a valid action to the state; returns the reward and whether the new state is terminal.</summary>
-    private protected abstract (double Reward, bool Terminated) Transition(int action);
+    protected abstract (double Reward, bool Terminated) Transition(int action);
 }
 
 /// <summary>A task with actions in a box [<see cref="ActionLow"/>, <see cref="ActionHigh"/>] ⊂ ℝᵈ.</summary>
 public abstract class ContinuousEnvironment : TaskEnvironment
 {
-    private protected ContinuousEnvironment(int maxEpisodeSteps)
+    /// <summary>Sets the time limit.</summary>
+    protected ContinuousEnvironment(int maxEpisodeSteps)
         : base(maxEpisodeSteps)
     {
     }
@@ -167,5 +174,5 @@ public abstract class ContinuousEnvironment : TaskEnvironment
     }
 
     /// <summary>Applies a finite action to the state; returns the reward and whether the new state is terminal.</summary>
-    private protected abstract (double Reward, bool Terminated) Transition(ReadOnlySpan<double> action);
+    protected abstract (double Reward, bool Terminated) Transition(ReadOnlySpan<double> action);
 }
