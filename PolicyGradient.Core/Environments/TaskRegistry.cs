@@ -10,6 +10,8 @@ public static class TaskRegistry
         ["MountainCar-v0"] = steps => new MountainCar(steps ?? 200),
         ["Pendulum-v1"] = steps => new Pendulum(steps ?? 200),
         ["MountainCarContinuous-v0"] = steps => new MountainCarContinuous(steps ?? 999),
+        ["LaneKeeping-v0"] = steps => new LaneKeeping(maxEpisodeSteps: steps ?? 600),
+        ["LaneKeepingDiscrete-v0"] = steps => new DiscreteLaneKeeping(maxEpisodeSteps: steps ?? 600),
     };
 
     /// <summary>The ids <see cref="Create"/> accepts.</summary>
