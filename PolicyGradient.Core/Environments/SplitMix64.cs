@@ -1,0 +1,20 @@
+namespace PolicyGradient.Environments;
+
+/// <summary>
+/// A tiny allocation-free random source kept inside a task's state (SplitMix64, Steele, Lea &amp; Flood 2014), so
+/// that stochastic transitions are a deterministic function of what the seeded reset drew.
+/// </summary>
+internal struct SplitMix64(ulong state)
+{
+    private ulong _state = state;
+
+    /// <summary>A uniform double in [0, 1) with 53 random bits.</summary>
+    public double NextDouble()
+    {
+        ulong z = _state += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        z ^= z >> 31;
+        return (z >> 11) * (1.0 / (1UL << 53));
+    }
+}

@@ -1,0 +1,316 @@
+using PolicyGradient.Numerics;
+using PolicyGradient.Policies;
+
+namespace PolicyGradient.Environments;
+
+/// <summary>
+/// A finite-horizon tabular MDP: S states, A actions, horizon H, transition probabilities P(s'|s, a), rewards
+/// r(s, a), start distribution μ₀ and discount γ ∈ [0, 1]. The observation is the one-hot vector of the state, so a
+/// linear-softmax policy is the tabular softmax policy. Every episode lasts exactly H steps (terminated at step H).
+/// For any softmax policy over one-hot states it computes the exact objective and gradient by dynamic programming:
+/// <code>
+/// d₀ = μ₀,   d_{t+1}(s') = Σ_{s,a} d_t(s) π(a|s) P(s'|s,a)                 (forward: state distributions)
+/// V_H = 0,   Q_t(s,a) = r(s,a) + γ Σ_{s'} P(s'|s,a) V_{t+1}(s'),  V_t(s) = Σ_a π(a|s) Q_t(s,a)   (backward)
+/// J(θ) = Σ_s μ₀(s) V₀(s) = E[Σ_{t&lt;H} γᵗ r_t]
+/// ∇J(θ) = Σ_t γᵗ Σ_s d_t(s) Σ_a π(a|s) Q_t(s,a) ∇_θ log π(a|s)          (policy-gradient theorem)
+/// </code>
+/// The score comes from the policy itself, so the exact gradient holds for an MLP-softmax policy too.
+/// </summary>
+public sealed class TabularMdp : DiscreteEnvironment
+{
+    private readonly double[] _transitions; // [S, A, S]
+    private readonly double[] _rewards;     // [S, A]
+    private readonly double[] _initial;     // [S]
+    private int _state, _time;
+    private SplitMix64 _random;
+
+    /// <summary>Creates the MDP from its tables.</summary>
+    /// <param name="transitions">P(s'|s, a) as [S, A, S] row-major; each (s, a) row sums to 1.</param>
+    /// <param name="rewards">r(s, a) as [S, A], finite.</param>
+    /// <param name="initial">μ₀(s), summing to 1.</param>
+    /// <param name="actionCount">A.</param>
+    /// <param name="horizon">H ≥ 1.</param>
+    /// <param name="discount">γ ∈ [0, 1].</param>
+    /// <exception cref="ArgumentException">A table has the wrong shape, a negative or non-finite entry, or a row that does not sum to 1 (within 1e-9).</exception>
+    public TabularMdp(double[] transitions, double[] rewards, double[] initial, int actionCount, int horizon, double discount = 1.0)
+        : base(horizon)
+    {
+        ArgumentNullException.ThrowIfNull(transitions);
+        ArgumentNullException.ThrowIfNull(rewards);
+        ArgumentNullException.ThrowIfNull(initial);
+        ThrowHelper.CheckPositive(actionCount, nameof(actionCount));
+        if (!(discount >= 0 && discount <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(discount), discount, "Expected a discount γ in [0, 1].");
+        }
+
+        int s = initial.Length;
+        ThrowHelper.CheckPositive(s, nameof(initial));
+        ThrowHelper.CheckLength(transitions.Length, s * actionCount * s, nameof(transitions), "[S, A, S]");
+        ThrowHelper.CheckLength(rewards.Length, s * actionCount, nameof(rewards), "[S, A]");
+        ThrowHelper.CheckFinite(rewards, nameof(rewards));
+        CheckDistribution(initial, nameof(initial));
+        for (int row = 0; row < s * actionCount; row++)
+        {
+            CheckDistribution(transitions.AsSpan(row * s, s), nameof(transitions));
+        }
+
+        StateCount = s;
+        ActionCount = actionCount;
+        Discount = discount;
+        _transitions = (double[])transitions.Clone();
+        _rewards = (double[])rewards.Clone();
+        _initial = (double[])initial.Clone();
+    }
+
+    /// <inheritdoc/>
+    public override string Id => "TabularMdp";
+
+    /// <summary>S, the number of states.</summary>
+    public int StateCount { get; }
+
+    /// <inheritdoc/>
+    public override int ActionCount { get; }
+
+    /// <summary>H, the number of steps of every episode.</summary>
+    public int Horizon => MaxEpisodeSteps;
+
+    /// <summary>γ, the discount of the objective J = E[Σ_t γᵗ r_t] (rewards are returned undiscounted).</summary>
+    public double Discount { get; }
+
+    /// <inheritdoc/>
+    public override int ObservationSize => StateCount;
+
+    /// <summary>State (s, t): the current state index and the steps taken.</summary>
+    public override int StateSize => 2;
+
+    /// <summary>
+    /// Draws an MDP: P(·|s, a) ~ Dirichlet(1, …, 1), r(s, a) ~ U(0, 1), μ₀ ~ Dirichlet(1, …, 1).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A size ≤ 0 or γ outside [0, 1].</exception>
+    public static TabularMdp Random(int states, int actions, int horizon, int seed, double discount = 1.0)
+    {
+        ThrowHelper.CheckPositive(states, nameof(states));
+        ThrowHelper.CheckPositive(actions, nameof(actions));
+        var random = new Random(seed);
+        var transitions = new double[states * actions * states];
+        for (int row = 0; row < states * actions; row++)
+        {
+            DrawDirichlet(random, transitions.AsSpan(row * states, states));
+        }
+
+        double[] rewards = Enumerable.Range(0, states * actions).Select(_ => random.NextDouble()).ToArray();
+        var initial = new double[states];
+        DrawDirichlet(random, initial);
+        return new TabularMdp(transitions, rewards, initial, actions, horizon, discount);
+    }
+
+    /// <summary>J(θ) = E[Σ_{t&lt;H} γᵗ r_t] under <paramref name="policy"/>, exactly.</summary>
+    /// <exception cref="ArgumentException">The policy is not over S one-hot observations and A actions.</exception>
+    public double ExactObjective(SoftmaxPolicy policy)
+    {
+        double[] pi = PolicyTable(policy);
+        double[] q = BackwardQ(pi);
+        double j = 0;
+        for (int s = 0; s < StateCount; s++)
+        {
+            for (int a = 0; a < ActionCount; a++)
+            {
+                j += _initial[s] * pi[(s * ActionCount) + a] * q[(s * ActionCount) + a];
+            }
+        }
+
+        return j;
+    }
+
+    /// <summary>Writes ∇_θ J(θ) into <paramref name="gradient"/> (overwritten), exactly.</summary>
+    /// <exception cref="ArgumentException">Wrong policy shape or gradient length.</exception>
+    public void ExactGradient(SoftmaxPolicy policy, Span<double> gradient)
+    {
+        ThrowHelper.CheckLength(gradient.Length, policy.ParameterCount, nameof(gradient), "[policy.ParameterCount]");
+        double[] pi = PolicyTable(policy);
+        double[] q = BackwardQ(pi); // [H, S, A], Q_t
+        gradient.Clear();
+        int sa = StateCount * ActionCount;
+        var d = (double[])_initial.Clone();
+        var next = new double[StateCount];
+        var observation = new double[StateCount];
+        double discountPower = 1;
+        for (int t = 0; t < Horizon; t++)
+        {
+            for (int s = 0; s < StateCount; s++)
+            {
+                if (d[s] == 0)
+                {
+                    continue;
+                }
+
+                observation[s] = 1;
+                for (int a = 0; a < ActionCount; a++)
+                {
+                    double weight = discountPower * d[s] * pi[(s * ActionCount) + a] * q[(t * sa) + (s * ActionCount) + a];
+                    policy.AccumulateScore(observation, a, weight, gradient);
+                }
+
+                observation[s] = 0;
+            }
+
+            Propagate(pi, d, next);
+            (d, next) = (next, d);
+            discountPower *= Discount;
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override void ResetState(Random random)
+    {
+        double u = random.NextDouble();
+        _state = SampleIndex(_initial, u);
+        _time = 0;
+        _random = new SplitMix64((ulong)random.NextInt64());
+    }
+
+    /// <inheritdoc/>
+    protected override (double Reward, bool Terminated) Transition(int action)
+    {
+        double reward = _rewards[(_state * ActionCount) + action];
+        _state = SampleIndex(_transitions.AsSpan(((_state * ActionCount) + action) * StateCount, StateCount), _random.NextDouble());
+        _time++;
+        return (reward, _time >= Horizon);
+    }
+
+    /// <inheritdoc/>
+    protected override void WriteObservation(Span<double> observation)
+    {
+        observation.Clear();
+        observation[_state] = 1;
+    }
+
+    /// <inheritdoc/>
+    protected override void ReadState(Span<double> destination)
+    {
+        destination[0] = _state;
+        destination[1] = _time;
+    }
+
+    /// <inheritdoc/>
+    protected override void WriteState(ReadOnlySpan<double> state)
+    {
+        int s = (int)state[0], t = (int)state[1];
+        if (s != state[0] || (uint)s >= (uint)StateCount || t != state[1] || t < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(state), $"Expected (s, t) with integer s in [0, {StateCount}) and integer t ≥ 0.");
+        }
+
+        (_state, _time) = (s, t);
+    }
+
+    // π(a|s) for every state: [S, A]
+    private double[] PolicyTable(SoftmaxPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        if (policy.ObservationSize != StateCount || policy.ActionCount != ActionCount)
+        {
+            throw new ArgumentException($"Expected a softmax policy over {StateCount} one-hot observations and {ActionCount} actions, got {policy.ObservationSize} and {policy.ActionCount}.", nameof(policy));
+        }
+
+        var pi = new double[StateCount * ActionCount];
+        var observation = new double[StateCount];
+        for (int s = 0; s < StateCount; s++)
+        {
+            observation[s] = 1;
+            policy.Probabilities(observation, pi.AsSpan(s * ActionCount, ActionCount));
+            observation[s] = 0;
+        }
+
+        return pi;
+    }
+
+    // Q_t(s, a) for t = 0 … H−1: [H, S, A]
+    private double[] BackwardQ(double[] pi)
+    {
+        int sa = StateCount * ActionCount;
+        var q = new double[Horizon * sa];
+        var v = new double[StateCount]; // V_{t+1}, starting from V_H = 0
+        for (int t = Horizon - 1; t >= 0; t--)
+        {
+            for (int s = 0; s < StateCount; s++)
+            {
+                for (int a = 0; a < ActionCount; a++)
+                {
+                    ReadOnlySpan<double> p = _transitions.AsSpan(((s * ActionCount) + a) * StateCount, StateCount);
+                    q[(t * sa) + (s * ActionCount) + a] = _rewards[(s * ActionCount) + a] + (Discount * Kernels.Dot(p, v));
+                }
+            }
+
+            for (int s = 0; s < StateCount; s++)
+            {
+                v[s] = Kernels.Dot(pi.AsSpan(s * ActionCount, ActionCount), q.AsSpan((t * sa) + (s * ActionCount), ActionCount));
+            }
+        }
+
+        return q;
+    }
+
+    // next(s') = Σ_{s,a} d(s) π(a|s) P(s'|s,a)
+    private void Propagate(double[] pi, double[] d, double[] next)
+    {
+        Array.Clear(next);
+        for (int s = 0; s < StateCount; s++)
+        {
+            for (int a = 0; a < ActionCount; a++)
+            {
+                Kernels.Axpy(d[s] * pi[(s * ActionCount) + a], _transitions.AsSpan(((s * ActionCount) + a) * StateCount, StateCount), next);
+            }
+        }
+    }
+
+    private static int SampleIndex(ReadOnlySpan<double> probabilities, double u)
+    {
+        double cumulative = 0;
+        for (int i = 0; i < probabilities.Length - 1; i++)
+        {
+            cumulative += probabilities[i];
+            if (u < cumulative)
+            {
+                return i;
+            }
+        }
+
+        return probabilities.Length - 1;
+    }
+
+    private static void DrawDirichlet(Random random, Span<double> destination)
+    {
+        double sum = 0;
+        for (int i = 0; i < destination.Length; i++)
+        {
+            destination[i] = -Math.Log(1 - random.NextDouble()); // Exp(1) = Gamma(1)
+            sum += destination[i];
+        }
+
+        for (int i = 0; i < destination.Length; i++)
+        {
+            destination[i] /= sum;
+        }
+    }
+
+    private static void CheckDistribution(ReadOnlySpan<double> p, string paramName)
+    {
+        double sum = 0;
+        foreach (double x in p)
+        {
+            if (!(x >= 0) || !double.IsFinite(x))
+            {
+                throw new ArgumentException($"Expected probabilities ≥ 0, found {x}.", paramName);
+            }
+
+            sum += x;
+        }
+
+        if (Math.Abs(sum - 1) > 1e-9)
+        {
+            throw new ArgumentException($"Expected probabilities summing to 1, found a sum of {sum}.", paramName);
+        }
+    }
+}
