@@ -77,6 +77,33 @@ public class EnvironmentContractTests
         Assert.That(results.Select(r => r.Truncated), Is.EqualTo(LastStepOnly));
     }
 
+    /// <summary>Counted, not timed: the bytes this thread allocates across 2,000 steps (after a warm-up) are zero.</summary>
+    [TestCaseSource(nameof(Ids))]
+    public void Stepping_allocates_nothing(string id)
+    {
+        TaskEnvironment env = TaskRegistry.Create(id);
+        var observation = new double[env.ObservationSize];
+        double[] action = new double[(env as ContinuousEnvironment)?.ActionSize ?? 0];
+        var random = new Random(1);
+        void Run(int steps)
+        {
+            env.Reset(random, observation);
+            for (int i = 0; i < steps; i++)
+            {
+                StepResult r = env is DiscreteEnvironment d ? d.Step(i % d.ActionCount, observation) : ((ContinuousEnvironment)env).Step(action, observation);
+                if (r.Done)
+                {
+                    env.Reset(random, observation);
+                }
+            }
+        }
+
+        Run(100);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Run(2000);
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+    }
+
     [Test]
     public void Registry_rejects_unknown_ids_listing_the_known_ones()
     {

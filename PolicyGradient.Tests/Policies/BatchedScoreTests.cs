@@ -90,4 +90,32 @@ public class BatchedScoreTests
 
         TestData.AssertWithinRoundoff(expected, batched, expected.Select(v => Math.Abs(v) + 1).ToArray(), 1e3, policyCase.Name);
     }
+
+    /// <summary>Counted, not timed: after a warm-up call, batched scores, single-row scores and samples allocate 0 bytes.</summary>
+    [Test]
+    public void Steady_state_scores_and_samples_allocate_nothing()
+    {
+        var softmax = SoftmaxPolicy.Mlp(4, [64, 64], 2, seed: 1);
+        var gaussian = GaussianPolicy.Mlp(3, [64, 64], 1, seed: 1);
+        PolicyWorkspace ws = softmax.CreateWorkspace(), wg = gaussian.CreateWorkspace();
+        var random = new Random(2);
+        double[] so = TestData.Uniform(random, 1000 * 4), go = TestData.Uniform(random, 1000 * 3), ga = TestData.Uniform(random, 1000);
+        double[] weights = TestData.Uniform(random, 1000), gs = new double[softmax.ParameterCount], gg = new double[gaussian.ParameterCount];
+        int[] actions = Enumerable.Range(0, 1000).Select(i => i % 2).ToArray();
+        double[] action = new double[1];
+        void Run()
+        {
+            softmax.AccumulateScores(so, actions, weights, gs, ws);
+            gaussian.AccumulateScores(go, ga, weights, gg, wg);
+            softmax.AccumulateScore(so.AsSpan(0, 4), 1, 0.5, gs);
+            gaussian.AccumulateScore(go.AsSpan(0, 3), ga.AsSpan(0, 1), 0.5, gg);
+            softmax.Sample(so.AsSpan(0, 4), random);
+            gaussian.Sample(go.AsSpan(0, 3), random, action);
+        }
+
+        Run();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Run();
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+    }
 }
