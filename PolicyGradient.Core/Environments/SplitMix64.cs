@@ -8,13 +8,15 @@ internal struct SplitMix64(ulong state)
 {
     private ulong _state = state;
 
-    /// <summary>A uniform double in [0, 1) with 53 random bits.</summary>
-    public double NextDouble()
+    /// <summary>The next 64 random bits.</summary>
+    public ulong NextUInt64()
     {
         ulong z = _state += 0x9E3779B97F4A7C15UL;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        z ^= z >> 31;
-        return (z >> 11) * (1.0 / (1UL << 53));
+        return z ^ (z >> 31);
     }
+
+    /// <summary>A uniform double in [0, 1) with 53 random bits.</summary>
+    public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
 }

@@ -99,6 +99,19 @@ public sealed class GaussianPolicy : Policy
         DiagonalGaussian.Sample(pass.Output, pass.Head, random, action);
     }
 
+    /// <summary>Draws a ~ N(μ(s), diag σ²) into <paramref name="action"/> and returns log π(a|s) from the same forward pass.</summary>
+    /// <exception cref="ArgumentException">Bad observation, or action not of length d.</exception>
+    public double SampleWithLogProbability(ReadOnlySpan<double> observation, Random random, Span<double> action)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        CheckObservation(observation);
+        ThrowHelper.CheckLength(action.Length, ActionSize, nameof(action), "[ActionSize]");
+        RowPass pass = ForwardRow(observation, ActionSize);
+        LogStd(pass.Head);
+        DiagonalGaussian.Sample(pass.Output, pass.Head, random, action);
+        return DiagonalGaussian.LogProbability(pass.Output, pass.Head, action);
+    }
+
     /// <summary>Writes the mean action μ(s) into <paramref name="action"/>: [d].</summary>
     /// <exception cref="ArgumentException">Bad observation, or action not of length d.</exception>
     public void MeanAction(ReadOnlySpan<double> observation, Span<double> action)

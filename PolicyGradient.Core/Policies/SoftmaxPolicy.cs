@@ -72,6 +72,18 @@ public sealed class SoftmaxPolicy : Policy
         return Categorical.Sample(ForwardRow(observation).Output, random);
     }
 
+    /// <summary>Draws a ~ π(·|s) and returns log π(a|s) from the same forward pass.</summary>
+    /// <exception cref="ArgumentException">Bad observation.</exception>
+    public int Sample(ReadOnlySpan<double> observation, Random random, out double logProbability)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        CheckObservation(observation);
+        Span<double> z = ForwardRow(observation).Output;
+        int action = Categorical.Sample(z, random);
+        logProbability = Categorical.LogProbability(z, action);
+        return action;
+    }
+
     /// <summary>argmax_a π(a|s).</summary>
     /// <exception cref="ArgumentException">Bad observation.</exception>
     public int GreedyAction(ReadOnlySpan<double> observation)

@@ -1,0 +1,140 @@
+using PolicyGradient.Environments;
+using PolicyGradient.Policies;
+using PolicyGradient.Sampling;
+
+namespace PolicyGradient.Tests.Sampling;
+
+[TestFixture]
+[Category("Sampling")]
+public class SamplerTests
+{
+    private static TrajectoryBatch Sample(int threads, Policy policy, Func<TaskEnvironment> task, int episodes, long seed)
+    {
+        var sampler = new Sampler(task, threads);
+        TrajectoryBatch batch = sampler.CreateBatch();
+        sampler.SampleEpisodes(policy, episodes, seed, batch);
+        return batch;
+    }
+
+    private static void AssertIdentical(TrajectoryBatch expected, TrajectoryBatch actual, string context)
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(actual.EpisodeOffsets.ToArray(), Is.EqualTo(expected.EpisodeOffsets.ToArray()), context);
+            Assert.That(actual.Observations.ToArray(), Is.EqualTo(expected.Observations.ToArray()), context);
+            Assert.That(actual.Actions.ToArray(), Is.EqualTo(expected.Actions.ToArray()), context);
+            Assert.That(actual.ContinuousActions.ToArray(), Is.EqualTo(expected.ContinuousActions.ToArray()), context);
+            Assert.That(actual.Rewards.ToArray(), Is.EqualTo(expected.Rewards.ToArray()), context);
+            Assert.That(actual.LogProbabilities.ToArray(), Is.EqualTo(expected.LogProbabilities.ToArray()), context);
+            Assert.That(actual.Terminated.ToArray(), Is.EqualTo(expected.Terminated.ToArray()), context);
+            Assert.That(actual.Truncated.ToArray(), Is.EqualTo(expected.Truncated.ToArray()), context);
+        });
+    }
+
+    [Test]
+    public void Batch_is_bitwise_identical_for_1_2_and_8_threads()
+    {
+        var softmax = SoftmaxPolicy.Mlp(4, [16], 2, seed: 3);
+        var gaussian = GaussianPolicy.Mlp(3, [8], 1, seed: 3);
+        TrajectoryBatch one = Sample(1, softmax, () => new CartPole(), 40, seed: 11);
+        TrajectoryBatch oneG = Sample(1, gaussian, () => new Pendulum(), 6, seed: 11);
+        foreach (int threads in new[] { 2, 8 })
+        {
+            AssertIdentical(one, Sample(threads, softmax, () => new CartPole(), 40, seed: 11), $"CartPole, {threads} threads");
+            AssertIdentical(oneG, Sample(threads, gaussian, () => new Pendulum(), 6, seed: 11), $"Pendulum, {threads} threads");
+        }
+
+        Assert.That(Sample(1, softmax, () => new CartPole(), 40, seed: 12).Observations.ToArray(), Is.Not.EqualTo(one.Observations.ToArray()), "another seed gives another batch");
+    }
+
+    [Test]
+    public void Recorded_log_probabilities_and_flags_are_those_of_the_policy_and_task()
+    {
+        var policy = SoftmaxPolicy.Linear(4, 2, seed: 5);
+        TrajectoryBatch batch = Sample(2, policy, () => new CartPole(), 10, seed: 1);
+        int n = batch.ObservationSize;
+        for (int t = 0; t < batch.StepCount; t++)
+        {
+            Assert.That(batch.LogProbabilities[t], Is.EqualTo(policy.LogProbability(batch.Observations.Slice(t * n, n), batch.Actions[t])));
+        }
+
+        for (int i = 0; i < batch.EpisodeCount; i++)
+        {
+            Assert.That(batch.Terminated[i] || batch.Truncated[i], $"episode {i} ended without a flag");
+            Assert.That(batch.Truncated[i], Is.EqualTo(batch.EpisodeLength(i) == 500));
+        }
+    }
+
+    [Test]
+    public void Step_budget_takes_the_shortest_prefix_of_episodes_reaching_it_for_any_thread_count()
+    {
+        var policy = SoftmaxPolicy.Linear(4, 2, seed: 5);
+        var reference = new Sampler(() => new CartPole(), 1);
+        TrajectoryBatch expected = reference.CreateBatch();
+        reference.SampleSteps(policy, 1000, seed: 4, expected);
+        int withoutLast = expected.EpisodeOffsets[expected.EpisodeCount - 1];
+        Assert.Multiple(() =>
+        {
+            Assert.That(expected.StepCount, Is.GreaterThanOrEqualTo(1000));
+            Assert.That(withoutLast, Is.LessThan(1000));
+        });
+        var parallel = new Sampler(() => new CartPole(), 8);
+        TrajectoryBatch actual = parallel.CreateBatch();
+        parallel.SampleSteps(policy, 1000, seed: 4, actual);
+        AssertIdentical(expected, actual, "8 threads");
+    }
+
+    [Test]
+    public void Progress_reports_every_episode()
+    {
+        var reports = new List<SamplingProgress>();
+        var progress = new SynchronousProgress(reports);
+        var sampler = new Sampler(() => new CartPole(), 2);
+        TrajectoryBatch batch = sampler.CreateBatch();
+        sampler.SampleEpisodes(SoftmaxPolicy.Linear(4, 2, 1), 12, 3, batch, progress);
+        Assert.Multiple(() =>
+        {
+            Assert.That(reports, Has.Count.EqualTo(12));
+            Assert.That(reports.Max(r => r.Episodes), Is.EqualTo(12));
+            Assert.That(reports.Max(r => r.Steps), Is.EqualTo(batch.StepCount));
+        });
+    }
+
+    [Test]
+    public void Steady_state_sampling_on_one_thread_allocates_nothing()
+    {
+        var policy = SoftmaxPolicy.Mlp(4, [32], 2, seed: 1);
+        var sampler = new Sampler(() => new CartPole(), 1);
+        TrajectoryBatch batch = sampler.CreateBatch();
+        sampler.SampleEpisodes(policy, 20, 1, batch);
+        sampler.SampleEpisodes(policy, 20, 2, batch);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        sampler.SampleEpisodes(policy, 20, 1, batch);
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+    }
+
+    [Test]
+    public void Mismatched_policy_or_batch_is_rejected()
+    {
+        var sampler = new Sampler(() => new CartPole(), 1);
+        TrajectoryBatch batch = sampler.CreateBatch();
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => sampler.SampleEpisodes(SoftmaxPolicy.Linear(4, 3, 1), 2, 1, batch), Throws.ArgumentException.With.Property("ParamName").EqualTo("policy"));
+            Assert.That(() => sampler.SampleEpisodes(GaussianPolicy.Linear(4, 1, 1), 2, 1, batch), Throws.ArgumentException.With.Property("ParamName").EqualTo("policy"));
+            Assert.That(() => sampler.SampleEpisodes(SoftmaxPolicy.Linear(4, 2, 1), 2, 1, new TrajectoryBatch(3)), Throws.ArgumentException.With.Property("ParamName").EqualTo("destination"));
+            Assert.That(() => sampler.SampleEpisodes(SoftmaxPolicy.Linear(4, 2, 1), 0, 1, batch), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        });
+    }
+
+    private sealed class SynchronousProgress(List<SamplingProgress> reports) : IProgress<SamplingProgress>
+    {
+        public void Report(SamplingProgress value)
+        {
+            lock (reports)
+            {
+                reports.Add(value);
+            }
+        }
+    }
+}
