@@ -20,6 +20,17 @@ public static class Program
             return 0;
         }
 
+        if (args.Length > 0 && args[0] == "variance")
+        {
+            string Option(string name, string fallback)
+            {
+                int i = Array.IndexOf(args, name);
+                return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+            }
+
+            return VarianceCommand.Run(Option("--env", "TabularMdp-v0"), int.Parse(Option("--batches", "1000"), System.Globalization.CultureInfo.InvariantCulture), int.Parse(Option("--episodes", "10"), System.Globalization.CultureInfo.InvariantCulture), int.Parse(Option("--seed", "1"), System.Globalization.CultureInfo.InvariantCulture), args.Contains("--report") ? Option("--report", "variance.json") : null, Console.Out);
+        }
+
         if (args.Length > 0)
         {
             Console.Error.WriteLine($"Unknown command '{args[0]}'.");

@@ -1,6 +1,10 @@
 namespace PolicyGradient.Environments;
 
-/// <summary>Creates the built-in tasks by their Gymnasium-style id, with their registered time limits.</summary>
+/// <summary>
+/// Creates the built-in tasks by their Gymnasium-style id, with their registered time limits. Besides the
+/// Gymnasium and lane-keeping tasks: "TabularMdp-v0" is <see cref="TabularMdp.Random"/>(5 states, 3 actions,
+/// horizon 10, seed 0) and "Bandit-v0" the two-armed bandit N(1, 0.5²), N(0.25, 1.5²) of docs/derivations.md.
+/// </summary>
 public static class TaskRegistry
 {
     private static readonly Dictionary<string, Func<int?, TaskEnvironment>> Factories = new(StringComparer.Ordinal)
@@ -12,6 +16,8 @@ public static class TaskRegistry
         ["MountainCarContinuous-v0"] = steps => new MountainCarContinuous(steps ?? 999),
         ["LaneKeeping-v0"] = steps => new LaneKeeping(maxEpisodeSteps: steps ?? 600),
         ["LaneKeepingDiscrete-v0"] = steps => new DiscreteLaneKeeping(maxEpisodeSteps: steps ?? 600),
+        ["TabularMdp-v0"] = steps => TabularMdp.Random(states: 5, actions: 3, horizon: steps ?? 10, seed: 0),
+        ["Bandit-v0"] = _ => new Bandit([1.0, 0.25], [0.5, 1.5]),
     };
 
     /// <summary>The ids <see cref="Create"/> accepts.</summary>
