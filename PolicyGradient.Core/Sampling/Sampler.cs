@@ -125,7 +125,7 @@ public sealed class Sampler
         }
     }
 
-    private void CheckFits(Policy policy, TrajectoryBatch destination)
+    internal void CheckFits(Policy policy, TrajectoryBatch destination)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(destination);

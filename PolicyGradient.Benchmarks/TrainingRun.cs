@@ -1,0 +1,66 @@
+using System.Globalization;
+using PolicyGradient.Approximators;
+using PolicyGradient.Environments;
+using PolicyGradient.Estimators;
+using PolicyGradient.Optimization;
+using PolicyGradient.Policies;
+using PolicyGradient.Training;
+
+namespace PolicyGradient.Benchmarks;
+
+/// <summary>Everything one training run needs, with the task's defaults filled in.</summary>
+internal sealed record RunSettings(
+    string Env,
+    string Policy,
+    int[] Hidden,
+    EstimatorOptions Estimator,
+    int BatchEpisodes,
+    string Optimizer,
+    double LearningRate,
+    long MaxSteps,
+    double? Target,
+    int Seed,
+    int Threads,
+    double InitialLogStd)
+{
+    public static RunSettings Defaults(string env, int seed)
+    {
+        TaskDefaults d = TaskDefaults.For(env);
+        return new RunSettings(env, d.Policy, d.Hidden, new EstimatorOptions(d.Returns, d.Baseline, d.LeaveOneOut, d.Normalize, d.Discount), d.BatchEpisodes, d.Optimizer, d.LearningRate, d.MaxSteps, d.Target, seed, 0, d.InitialLogStd);
+    }
+
+    public string Describe() => string.Create(CultureInfo.InvariantCulture, $"{Env} {Policy}{(Policy == "mlp" ? "[" + string.Join(",", Hidden) + "]" : string.Empty)} {Estimator.Name}, {BatchEpisodes} episodes/iteration, {Optimizer} lr {LearningRate}, seed {Seed}");
+}
+
+/// <summary>Builds the policy, estimator and optimiser of a <see cref="RunSettings"/> and trains.</summary>
+internal static class TrainingRun
+{
+    public static Policy CreatePolicy(RunSettings s)
+    {
+        TaskEnvironment task = TaskRegistry.Create(s.Env);
+        int n = task.ObservationSize;
+        return task switch
+        {
+            DiscreteEnvironment d => s.Policy == "mlp" ? SoftmaxPolicy.Mlp(n, s.Hidden, d.ActionCount, s.Seed) : SoftmaxPolicy.Linear(n, d.ActionCount, s.Seed),
+            ContinuousEnvironment c => s.Policy == "mlp"
+                ? new GaussianPolicy(new Mlp(n, s.Hidden, c.ActionSize), s.Seed, s.InitialLogStd)
+                : GaussianPolicy.Linear(n, c.ActionSize, s.Seed, s.InitialLogStd),
+            _ => throw new NotSupportedException(s.Env),
+        };
+    }
+
+    public static (TrainingResult Result, Policy Policy) Train(RunSettings s, IProgress<TrainingProgress>? progress = null)
+    {
+        Policy policy = CreatePolicy(s);
+        Optimizer optimizer = s.Optimizer == "sgd" ? new GradientAscent(s.LearningRate) : new Adam(s.LearningRate);
+        var trainer = new Trainer(() => TaskRegistry.Create(s.Env), policy, new GradientEstimator(s.Estimator), optimizer, new TrainerOptions
+        {
+            EpisodesPerIteration = s.BatchEpisodes,
+            MaxEnvironmentSteps = s.MaxSteps,
+            TargetReturn = s.Target,
+            Seed = s.Seed,
+            Threads = s.Threads,
+        });
+        return (trainer.Train(progress), policy);
+    }
+}
