@@ -120,7 +120,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public string? Report { get; init; }
     }
 
-    protected override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         RunSettings run = settings.Resolve(settings.Seed);
         Console.WriteLine(run.Describe());
@@ -217,7 +217,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             : ValidationResult.Success();
     }
 
-    protected override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         Policies.Policy policy = Training.Checkpoint.Load(settings.Checkpoint);
         EvaluationResult result = Trainer.Evaluate(() => TaskRegistry.Create(settings.Env), policy, settings.Episodes, settings.Seed);
@@ -254,6 +254,6 @@ internal sealed class VarianceCliCommand : Command<VarianceCliCommand.Settings>
             Batches < 2 ? ValidationResult.Error("--batches must be ≥ 2.") : Episodes < 2 ? ValidationResult.Error("--episodes must be ≥ 2 (leave-one-out estimators).") : ValidationResult.Success();
     }
 
-    protected override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
         VarianceCommand.Run(settings.Env, settings.Batches, settings.Episodes, settings.Seed, settings.Report, Console.Out);
 }

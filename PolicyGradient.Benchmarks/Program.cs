@@ -1,14 +1,14 @@
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
-using PolicyGradient.Analysis;
-using PolicyGradient.Policies;
+using Spectre.Console.Cli;
 
 namespace PolicyGradient.Benchmarks;
 
 /// <summary>
-/// Entry point. <c>micro [BenchmarkDotNet arguments]</c> runs the BenchmarkDotNet suite; with no arguments it runs
-/// the main job, which for now checks the four lecture policies' analytic scores against finite differences.
+/// The command line: <c>train</c>, <c>evaluate</c>, <c>compare</c>, <c>variance</c>, <c>micro</c> (the
+/// BenchmarkDotNet suite). With no arguments it runs the main job, a quick <c>compare</c> on CartPole-v1
+/// (3 seeds) into ./compare-out.
 /// </summary>
 public static class Program
 {
@@ -20,52 +20,25 @@ public static class Program
             return 0;
         }
 
-        if (args.Length > 0 && args[0] == "variance")
+        if (args.Length == 0)
         {
-            string Option(string name, string fallback)
-            {
-                int i = Array.IndexOf(args, name);
-                return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-            }
-
-            return VarianceCommand.Run(Option("--env", "TabularMdp-v0"), int.Parse(Option("--batches", "1000"), System.Globalization.CultureInfo.InvariantCulture), int.Parse(Option("--episodes", "10"), System.Globalization.CultureInfo.InvariantCulture), int.Parse(Option("--seed", "1"), System.Globalization.CultureInfo.InvariantCulture), args.Contains("--report") ? Option("--report", "variance.json") : null, Console.Out);
+            args = ["compare", "--env", "CartPole-v1", "--seeds", "3", "--out", "compare-out"];
         }
 
-        if (args.Length > 0)
-        {
-            Console.Error.WriteLine($"Unknown command '{args[0]}'.");
-            Console.Error.WriteLine("Usage: PolicyGradient.Benchmarks [micro [BenchmarkDotNet arguments]]");
-            return 2;
-        }
-
-        return GradientCheckReport.Run(Console.Out);
+        return CreateApp().Run(args);
     }
-}
 
-/// <summary>The score of each lecture policy against fourth-order central differences at a random state.</summary>
-internal static class GradientCheckReport
-{
-    public static int Run(TextWriter output)
+    public static CommandApp CreateApp()
     {
-        var random = new Random(1);
-        double[] Draw(int n) => Enumerable.Range(0, n).Select(_ => (2 * random.NextDouble()) - 1).ToArray();
-        (string Name, Func<GradientCheckResult> Check)[] checks =
-        [
-            ("linear-softmax 4→2", () => GradientCheck.Score(SoftmaxPolicy.Linear(4, 2, 1), Draw(4), 1)),
-            ("mlp-softmax 4→64→64→2", () => GradientCheck.Score(SoftmaxPolicy.Mlp(4, [64, 64], 2, 1), Draw(4), 0)),
-            ("linear-gaussian 3→1", () => GradientCheck.Score(GaussianPolicy.Linear(3, 1, 1), Draw(3), Draw(1))),
-            ("mlp-gaussian 3→64→64→1", () => GradientCheck.Score(GaussianPolicy.Mlp(3, [64, 64], 1, 1), Draw(3), Draw(1))),
-        ];
-        output.WriteLine("policy                     max relative error of ∇θ log π vs finite differences");
-        bool ok = true;
-        foreach ((string name, Func<GradientCheckResult> check) in checks)
+        var app = new CommandApp();
+        app.Configure(config =>
         {
-            GradientCheckResult result = check();
-            ok &= result.MaxRelativeError <= 1e-6;
-            output.WriteLine($"{name,-26} {result.MaxRelativeError:E2}");
-        }
-
-        output.WriteLine("Benchmarks: dotnet run -c Release --project PolicyGradient.Benchmarks -- micro --filter '*'");
-        return ok ? 0 : 1;
+            config.SetApplicationName("PolicyGradient.Benchmarks (also: micro [BenchmarkDotNet arguments])");
+            config.AddCommand<TrainCommand>("train").WithDescription("Train one policy; optionally save it and write a JSON report.");
+            config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Evaluate a saved policy's greedy / mean actions.");
+            config.AddCommand<CompareCommand>("compare").WithDescription("Train several estimators over seeds: learning-curve PNG, CSV, markdown table.");
+            config.AddCommand<VarianceCliCommand>("variance").WithDescription("Bias and variance of every estimator at a fixed policy.");
+        });
+        return app;
     }
 }

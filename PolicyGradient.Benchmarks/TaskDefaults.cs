@@ -21,7 +21,7 @@ internal sealed record TaskDefaults(
 {
     public static TaskDefaults For(string env) => env switch
     {
-        "CartPole-v1" => new("mlp", [32], ReturnKind.RewardToGo, BaselineKind.Average, true, true, 1.0, 4, "adam", 0.02, 200_000, 475),
+        "CartPole-v1" => new("mlp", [64], ReturnKind.RewardToGo, BaselineKind.Average, true, true, 1.0, 4, "adam", 0.02, 200_000, 475),
         "Acrobot-v1" => new("mlp", [32], ReturnKind.RewardToGo, BaselineKind.Average, true, true, 1.0, 8, "adam", 0.01, 500_000, -100),
         "MountainCar-v0" => new("mlp", [32], ReturnKind.RewardToGo, BaselineKind.Average, true, true, 1.0, 8, "adam", 0.01, 500_000, -110),
         "Pendulum-v1" => new("mlp", [64, 64], ReturnKind.RewardToGo, BaselineKind.Average, true, true, 0.99, 16, "adam", 0.003, 2_000_000, -300),

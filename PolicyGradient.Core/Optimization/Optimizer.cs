@@ -80,8 +80,8 @@ public abstract class Optimizer
         return new OptimizerStep(true, norm, scale < 1, null);
     }
 
-    /// <summary>Writes the step Δθ for the (scaled) gradient into <paramref name="step"/> without committing state.</summary>
-    protected abstract void ComputeStep(ReadOnlySpan<double> gradient, double scale, Span<double> step);
+    /// <summary>Writes Δθ for the gradient times <paramref name="scale"/> into <paramref name="delta"/> without committing state.</summary>
+    protected abstract void ComputeStep(ReadOnlySpan<double> gradient, double scale, Span<double> delta);
 
     /// <summary>Makes the state prepared by the last <see cref="ComputeStep"/> current (the step was accepted).</summary>
     protected abstract void Commit();
@@ -91,8 +91,8 @@ public abstract class Optimizer
 public sealed class GradientAscent(double learningRate, double? maxGradientNorm = null) : Optimizer(learningRate, maxGradientNorm)
 {
     /// <inheritdoc/>
-    protected override void ComputeStep(ReadOnlySpan<double> gradient, double scale, Span<double> step) =>
-        System.Numerics.Tensors.TensorPrimitives.Multiply(gradient, LearningRate * scale, step);
+    protected override void ComputeStep(ReadOnlySpan<double> gradient, double scale, Span<double> delta) =>
+        System.Numerics.Tensors.TensorPrimitives.Multiply(gradient, LearningRate * scale, delta);
 
     /// <inheritdoc/>
     protected override void Commit()
@@ -142,7 +142,7 @@ public sealed class Adam : Optimizer
     public double Epsilon { get; }
 
     /// <inheritdoc/>
-    protected override void ComputeStep(ReadOnlySpan<double> gradient, double scale, Span<double> step)
+    protected override void ComputeStep(ReadOnlySpan<double> gradient, double scale, Span<double> delta)
     {
         if (_m.Length != gradient.Length)
         {
@@ -156,7 +156,7 @@ public sealed class Adam : Optimizer
             double g = gradient[k] * scale;
             _mNext[k] = (Beta1 * _m[k]) + ((1 - Beta1) * g);
             _vNext[k] = (Beta2 * _v[k]) + ((1 - Beta2) * g * g);
-            step[k] = LearningRate * (_mNext[k] / correction1) / (Math.Sqrt(_vNext[k] / correction2) + Epsilon);
+            delta[k] = LearningRate * (_mNext[k] / correction1) / (Math.Sqrt(_vNext[k] / correction2) + Epsilon);
         }
     }
 
