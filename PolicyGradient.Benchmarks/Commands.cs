@@ -221,10 +221,10 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
     {
         Policies.Policy policy = Training.Checkpoint.Load(settings.Checkpoint);
         EvaluationResult result = Trainer.Evaluate(() => TaskRegistry.Create(settings.Env), policy, settings.Episodes, settings.Seed);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Training.Checkpoint.Describe(policy)} on {settings.Env}: mean return {result.MeanReturn:F2} ± {result.StdReturn:F2} over {result.Episodes} episodes"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Training.Checkpoint.Describe(policy)} on {settings.Env}: mean return {result.MeanReturn:F2} ± {result.StdReturn:F2} over {result.Episodes} episodes, {result.TerminatedEpisodes} terminated"));
         if (settings.Report is not null)
         {
-            File.WriteAllText(settings.Report, JsonSerializer.Serialize(new { env = settings.Env, meanReturn = result.MeanReturn, stdReturn = result.StdReturn, episodes = result.Episodes }, Output.Indented));
+            File.WriteAllText(settings.Report, JsonSerializer.Serialize(new { env = settings.Env, meanReturn = result.MeanReturn, stdReturn = result.StdReturn, episodes = result.Episodes, terminatedEpisodes = result.TerminatedEpisodes }, Output.Indented));
         }
 
         return 0;

@@ -132,6 +132,11 @@ public static class Checkpoint
     /// <exception cref="CheckpointException">The content is corrupted, truncated, of another version, or inconsistent.</exception>
     public static Policy Deserialize(ReadOnlySpan<byte> utf8Json, out IReadOnlyDictionary<string, string> metadata)
     {
+        if (utf8Json.StartsWith("\uFEFF"u8))
+        {
+            utf8Json = utf8Json[3..]; // a byte-order mark, as editors on some systems write
+        }
+
         JsonDocument document;
         try
         {

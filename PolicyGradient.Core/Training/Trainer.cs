@@ -61,7 +61,8 @@ public sealed record TrainingResult(bool Solved, long? EnvironmentStepsToSolve, 
 /// <param name="StdReturn">Its standard deviation (population).</param>
 /// <param name="Episodes">K.</param>
 /// <param name="Returns">Every episode's return.</param>
-public sealed record EvaluationResult(double MeanReturn, double StdReturn, int Episodes, IReadOnlyList<double> Returns);
+/// <param name="TerminatedEpisodes">Episodes that ended in a terminal state (for lane keeping: left the lane) rather than at the time limit.</param>
+public sealed record EvaluationResult(double MeanReturn, double StdReturn, int Episodes, IReadOnlyList<double> Returns, int TerminatedEpisodes);
 
 /// <summary>
 /// Policy-gradient training: iterations of sample (N episodes) → estimate ∇J → optimiser step, until the target
@@ -174,6 +175,7 @@ public sealed class Trainer
         double[] action = new double[(env as ContinuousEnvironment)?.ActionSize ?? 0];
         var random = new EpisodeRandom(seed, 0);
         var returns = new double[episodes];
+        int terminated = 0;
         for (int i = 0; i < episodes; i++)
         {
             random.Reseed(seed, i);
@@ -198,9 +200,10 @@ public sealed class Trainer
                 returns[i] += result.Reward;
             }
             while (!result.Done);
+            terminated += result.Terminated ? 1 : 0;
         }
 
         double mean = returns.Average();
-        return new EvaluationResult(mean, Math.Sqrt(returns.Average(r => (r - mean) * (r - mean))), episodes, returns);
+        return new EvaluationResult(mean, Math.Sqrt(returns.Average(r => (r - mean) * (r - mean))), episodes, returns, terminated);
     }
 }
