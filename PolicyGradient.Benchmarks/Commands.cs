@@ -60,6 +60,10 @@ internal class TrainingSettings : CommandSettings
     [CommandOption("--threads <T>")]
     public int Threads { get; init; }
 
+    [CommandOption("--initial-log-std <L>")]
+    [Description("Initial log σ of a Gaussian policy.")]
+    public double? InitialLogStd { get; init; }
+
     public RunSettings Resolve(int seed)
     {
         RunSettings d = RunSettings.Defaults(Env, seed);
@@ -94,6 +98,7 @@ internal class TrainingSettings : CommandSettings
             MaxSteps = MaxSteps ?? d.MaxSteps,
             Target = Target ?? d.Target,
             Threads = Threads,
+            InitialLogStd = InitialLogStd ?? d.InitialLogStd,
         };
     }
 }

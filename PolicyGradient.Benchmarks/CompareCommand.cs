@@ -20,6 +20,9 @@ internal sealed class CompareCommand : Command<CompareCommand.Settings>
         [CommandOption("--seeds <N>")]
         public int Seeds { get; init; } = 3;
 
+        [CommandOption("--first-seed <K>")]
+        public int FirstSeed { get; init; } = 1;
+
         [CommandOption("--estimators <LIST>")]
         public string? Estimators { get; init; }
 
@@ -44,16 +47,16 @@ internal sealed class CompareCommand : Command<CompareCommand.Settings>
         foreach (string name in names)
         {
             var runs = new List<(int, TrainingResult)>();
-            RunSettings first = WithEstimator(settings.Resolve(1), name);
-            for (int seed = 1; seed <= settings.Seeds; seed++)
+            RunSettings first = WithEstimator(settings.Resolve(settings.FirstSeed), name);
+            for (int seed = settings.FirstSeed; seed < settings.FirstSeed + settings.Seeds; seed++)
             {
                 RunSettings run = WithEstimator(settings.Resolve(seed), name);
                 (TrainingResult result, _) = TrainingRun.Train(run);
                 runs.Add((seed, result));
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-32} seed {seed}: solved {result.Solved}, steps to solve {result.EnvironmentStepsToSolve?.ToString(CultureInfo.InvariantCulture) ?? "—"}, final {result.FinalRecentMeanReturn:F1}, {result.WallTime.TotalSeconds:F2} s"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{run.Estimator.Name,-48} seed {seed}: solved {result.Solved}, steps to solve {result.EnvironmentStepsToSolve?.ToString(CultureInfo.InvariantCulture) ?? "—"}, final {result.FinalRecentMeanReturn:F1}, {result.WallTime.TotalSeconds:F2} s"));
             }
 
-            curves.Add((name, runs, InitialVariance(first)));
+            curves.Add((first.Estimator.Name, runs, InitialVariance(first)));
         }
 
         WriteCsv(Path.Combine(settings.Out, "curves.csv"), curves);
@@ -103,7 +106,7 @@ internal sealed class CompareCommand : Command<CompareCommand.Settings>
             {
                 foreach (TrainingProgress p in result.History)
                 {
-                    csv.Append(CultureInfo.InvariantCulture, $"{name},{seed},{p.Iteration},{p.EnvironmentSteps},{p.MeanReturn},{p.RecentMeanReturn},{p.GradientNorm},{p.GradientVariance},{p.WallTime.TotalSeconds}\n");
+                    csv.Append(CultureInfo.InvariantCulture, $"\"{name}\",{seed},{p.Iteration},{p.EnvironmentSteps},{p.MeanReturn},{p.RecentMeanReturn},{p.GradientNorm},{p.GradientVariance},{p.WallTime.TotalSeconds}\n");
                 }
             }
         }
@@ -118,13 +121,17 @@ internal sealed class CompareCommand : Command<CompareCommand.Settings>
         foreach ((string name, List<(int Seed, TrainingResult Result)> runs, double variance) in curves)
         {
             double[] solved = runs.Where(r => r.Result.Solved).Select(r => (double)r.Result.EnvironmentStepsToSolve!.Value).Order().ToArray();
-            string steps = solved.Length == 0 ? "—" : string.Create(CultureInfo.InvariantCulture, $"{Quantile(SolvedOrInfinity(runs), 0.5):N0} ({Quantile(SolvedOrInfinity(runs), 0.25):N0}–{Quantile(SolvedOrInfinity(runs), 0.75):N0})");
+            double[] all = SolvedOrInfinity(runs);
+            string steps = string.Create(CultureInfo.InvariantCulture, $"{Steps(Quantile(all, 0.5))} ({Steps(Quantile(all, 0.25))}–{Steps(Quantile(all, 0.75))})");
             md.Append(CultureInfo.InvariantCulture, $"| {name} | {solved.Length}/{runs.Count} | {steps} | {Quantile(runs.Select(r => r.Result.FinalRecentMeanReturn).Order().ToArray(), 0.5):F1} | {Quantile(runs.Select(r => r.Result.WallTime.TotalSeconds).Order().ToArray(), 0.5):F2} s | {variance:G4} |\n");
         }
 
         File.WriteAllText(path, md.ToString());
         output.Write(md.ToString());
     }
+
+    // "—" stands for a quantile that falls on unsolved runs
+    private static string Steps(double value) => double.IsFinite(value) ? value.ToString("N0", CultureInfo.InvariantCulture) : "—";
 
     // steps to solve, with unsolved runs as +∞ so that medians stay honest
     private static double[] SolvedOrInfinity(List<(int Seed, TrainingResult Result)> runs) =>

@@ -24,7 +24,7 @@ internal sealed record TaskDefaults(
         "CartPole-v1" => new("mlp", [64], ReturnKind.RewardToGo, BaselineKind.Average, true, true, 1.0, 4, "adam", 0.02, 200_000, 475),
         "Acrobot-v1" => new("mlp", [32], ReturnKind.RewardToGo, BaselineKind.Average, true, true, 1.0, 8, "adam", 0.01, 500_000, -100),
         "MountainCar-v0" => new("mlp", [32], ReturnKind.RewardToGo, BaselineKind.Average, true, true, 1.0, 8, "adam", 0.01, 500_000, -110),
-        "Pendulum-v1" => new("mlp", [64, 64], ReturnKind.RewardToGo, BaselineKind.Average, true, true, 0.99, 16, "adam", 0.003, 2_000_000, -300),
+        "Pendulum-v1" => new("mlp", [64, 64], ReturnKind.RewardToGo, BaselineKind.Average, true, true, 0.99, 32, "adam", 0.01, 2_000_000, -300, -1),
         "MountainCarContinuous-v0" => new("mlp", [32], ReturnKind.RewardToGo, BaselineKind.Average, true, true, 1.0, 8, "adam", 0.01, 500_000, 90),
         "LaneKeeping-v0" => new("mlp", [32], ReturnKind.RewardToGo, BaselineKind.Average, true, true, 0.99, 8, "adam", 0.01, 1_000_000, 880, -1),
         "LaneKeepingDiscrete-v0" => new("mlp", [32], ReturnKind.RewardToGo, BaselineKind.Average, true, true, 0.99, 8, "adam", 0.01, 1_000_000, 880),
