@@ -64,7 +64,7 @@ public class CommandLineTests
             Assert.That(code, Is.Zero);
             Assert.That(new FileInfo(File("learning-curves.png")).Length, Is.GreaterThan(1000));
             Assert.That(System.IO.File.ReadAllLines(File("curves.csv"))[0], Does.StartWith("estimator,seed,iteration,env_steps"));
-            Assert.That(System.IO.File.ReadAllText(File("table.md")), Does.Contain("reward-to-go+average"));
+            Assert.That(System.IO.File.ReadAllText(File("table.md")), Does.Contain("reward-to-go + average (leave-one-out)"));
         });
     }
 
