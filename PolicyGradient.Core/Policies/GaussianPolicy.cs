@@ -89,15 +89,8 @@ public sealed class GaussianPolicy : Policy
 
     /// <summary>Draws a ~ N(μ(s), diag σ²) into <paramref name="action"/>: [d].</summary>
     /// <exception cref="ArgumentException">Bad observation, or action not of length d.</exception>
-    public void Sample(ReadOnlySpan<double> observation, Random random, Span<double> action)
-    {
-        ArgumentNullException.ThrowIfNull(random);
-        CheckObservation(observation);
-        ThrowHelper.CheckLength(action.Length, ActionSize, nameof(action), "[ActionSize]");
-        RowPass pass = ForwardRow(observation, ActionSize);
-        LogStd(pass.Head);
-        DiagonalGaussian.Sample(pass.Output, pass.Head, random, action);
-    }
+    public void Sample(ReadOnlySpan<double> observation, Random random, Span<double> action) =>
+        SampleWithLogProbability(observation, random, action);
 
     /// <summary>Draws a ~ N(μ(s), diag σ²) into <paramref name="action"/> and returns log π(a|s) from the same forward pass.</summary>
     /// <exception cref="ArgumentException">Bad observation, or action not of length d.</exception>
