@@ -30,6 +30,15 @@ public class EstimatorStatisticsTests
         return policy;
     }
 
+    private static void AssertUnbiased(IReadOnlyList<EstimatorStatistics> results) =>
+        Assert.Multiple(() =>
+        {
+            foreach (EstimatorStatistics r in results)
+            {
+                Assert.That(r.MaxBiasInStandardErrors, Is.LessThanOrEqualTo(4.0), r.Options.Name);
+            }
+        });
+
     private static double VarianceMargin(int batches) => 1 + (4 * Math.Sqrt(2.0 / (batches - 1)));
 
     /// <summary>With γ = 1 every estimator below is unbiased for ∇J (reward-to-go's γ^{t'−t} and GPOMDP's γᵗ agree).</summary>
@@ -53,13 +62,7 @@ public class EstimatorStatisticsTests
         mdp.ExactGradient(policy, exact);
         var sampler = new Sampler(() => TabularMdp.Random(3, 2, 4, seed: 7), 2);
         IReadOnlyList<EstimatorStatistics> results = EstimatorAnalysis.Run(sampler, policy, Unbiased, Batches, 4, seed: 1, exact);
-        Assert.Multiple(() =>
-        {
-            foreach (EstimatorStatistics r in results)
-            {
-                Assert.That(r.MaxBiasInStandardErrors, Is.LessThanOrEqualTo(4.0), r.Options.Name);
-            }
-        });
+        AssertUnbiased(results);
     }
 
     [Test]
@@ -77,13 +80,7 @@ public class EstimatorStatisticsTests
         ];
         var sampler = new Sampler(() => TabularMdp.Random(3, 2, 5, seed: 8, discount: 0.8), 2);
         IReadOnlyList<EstimatorStatistics> results = EstimatorAnalysis.Run(sampler, policy, estimators, Batches, 4, seed: 2, exact);
-        Assert.Multiple(() =>
-        {
-            foreach (EstimatorStatistics r in results)
-            {
-                Assert.That(r.MaxBiasInStandardErrors, Is.LessThanOrEqualTo(4.0), r.Options.Name);
-            }
-        });
+        AssertUnbiased(results);
     }
 
     [Test]
@@ -94,13 +91,7 @@ public class EstimatorStatisticsTests
         var exact = new double[policy.ParameterCount];
         ((Bandit)task()).ExactGradient(policy, exact);
         IReadOnlyList<EstimatorStatistics> results = EstimatorAnalysis.Run(new Sampler(task, 2), policy, Unbiased, Batches, 3, seed: 3, exact);
-        Assert.Multiple(() =>
-        {
-            foreach (EstimatorStatistics r in results)
-            {
-                Assert.That(r.MaxBiasInStandardErrors, Is.LessThanOrEqualTo(4.0), r.Options.Name);
-            }
-        });
+        AssertUnbiased(results);
     }
 
     /// <summary>E[(1/N) Σ g_i (R_i − R̄)] = (1 − 1/N) ∇J: the batch-mean baseline's bias is −∇J/N (derivations §12).</summary>
