@@ -28,24 +28,17 @@ public abstract class KernelSet
 
     public override string ToString() => Name;
 
-    /// <summary>The dispatcher plus every register width this machine (and this run's environment) accelerates.</summary>
+    /// <summary>
+    /// The dispatcher plus every register width. A width this machine does not accelerate still runs, in the
+    /// runtime's software emulation of the vector types, so the Vector512 kernels are proved here even on a machine
+    /// without AVX-512 (slowly; its name says so).
+    /// </summary>
     public static IEnumerable<KernelSet> Available()
     {
         yield return new Dispatch();
-        if (Simd512.IsAccelerated)
-        {
-            yield return new Width<Simd512, Vector512<double>>("Vector512");
-        }
-
-        if (Simd256.IsAccelerated)
-        {
-            yield return new Width<Simd256, Vector256<double>>("Vector256");
-        }
-
-        if (Simd128.IsAccelerated)
-        {
-            yield return new Width<Simd128, Vector128<double>>("Vector128");
-        }
+        yield return new Width<Simd512, Vector512<double>>(Simd512.IsAccelerated ? "Vector512" : "Vector512 (emulated)");
+        yield return new Width<Simd256, Vector256<double>>(Simd256.IsAccelerated ? "Vector256" : "Vector256 (emulated)");
+        yield return new Width<Simd128, Vector128<double>>(Simd128.IsAccelerated ? "Vector128" : "Vector128 (emulated)");
     }
 
     private sealed class Dispatch : KernelSet
