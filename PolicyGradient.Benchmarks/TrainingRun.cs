@@ -1,5 +1,4 @@
 using System.Globalization;
-using PolicyGradient.Approximators;
 using PolicyGradient.Environments;
 using PolicyGradient.Estimators;
 using PolicyGradient.Optimization;
@@ -42,9 +41,7 @@ internal static class TrainingRun
         return task switch
         {
             DiscreteEnvironment d => s.Policy == "mlp" ? SoftmaxPolicy.Mlp(n, s.Hidden, d.ActionCount, s.Seed) : SoftmaxPolicy.Linear(n, d.ActionCount, s.Seed),
-            ContinuousEnvironment c => s.Policy == "mlp"
-                ? new GaussianPolicy(new Mlp(n, s.Hidden, c.ActionSize), s.Seed, s.InitialLogStd)
-                : GaussianPolicy.Linear(n, c.ActionSize, s.Seed, s.InitialLogStd),
+            ContinuousEnvironment c => s.Policy == "mlp" ? GaussianPolicy.Mlp(n, s.Hidden, c.ActionSize, s.Seed, s.InitialLogStd) : GaussianPolicy.Linear(n, c.ActionSize, s.Seed, s.InitialLogStd),
             _ => throw new NotSupportedException(s.Env),
         };
     }

@@ -37,19 +37,4 @@ internal static class BatchScores
             ((GaussianPolicy)policy).LogProbabilities(observations, batch.ContinuousActions.Slice(start * d, count * d), destination, workspace);
         }
     }
-
-    public static void CheckFits(Policy policy, TrajectoryBatch batch)
-    {
-        ArgumentNullException.ThrowIfNull(policy);
-        bool fits = policy.ObservationSize == batch.ObservationSize && policy switch
-        {
-            SoftmaxPolicy => batch.IsDiscrete,
-            GaussianPolicy g => g.ActionSize == batch.ActionSize,
-            _ => false,
-        };
-        if (!fits)
-        {
-            throw new ArgumentException("The policy's observation or action shape does not match the batch.", nameof(policy));
-        }
-    }
 }

@@ -113,7 +113,7 @@ public sealed class GradientEstimator
     private void Check(Policy policy, TrajectoryBatch batch)
     {
         Returns.Check(batch, Options.Discount);
-        BatchScores.CheckFits(policy, batch);
+        batch.CheckPolicy(policy);
         if (Options.LeaveOneOut && batch.EpisodeCount < 2)
         {
             throw new ArgumentException("A leave-one-out baseline needs at least 2 episodes.", nameof(batch));

@@ -127,27 +127,16 @@ public sealed class Sampler
 
     internal void CheckFits(Policy policy, TrajectoryBatch destination)
     {
-        ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(destination);
-        if (policy.ObservationSize != Task.ObservationSize)
-        {
-            throw new ArgumentException($"The policy takes observations of length {policy.ObservationSize}; {Task.Id} gives {Task.ObservationSize}.", nameof(policy));
-        }
-
-        bool fits = (Task, policy) switch
-        {
-            (DiscreteEnvironment d, SoftmaxPolicy p) => d.ActionCount == p.ActionCount,
-            (ContinuousEnvironment c, GaussianPolicy g) => c.ActionSize == g.ActionSize,
-            _ => false,
-        };
-        if (!fits)
-        {
-            throw new ArgumentException($"{policy.GetType().Name} does not fit the actions of {Task.Id} (a softmax policy with ActionCount actions for a discrete task, a Gaussian with ActionSize dimensions for a continuous one).", nameof(policy));
-        }
-
         if (destination.ObservationSize != Task.ObservationSize || destination.ActionSize != ((Task as ContinuousEnvironment)?.ActionSize ?? 0))
         {
             throw new ArgumentException("The batch's shapes do not match the task; create it with CreateBatch().", nameof(destination));
+        }
+
+        destination.CheckPolicy(policy); // observation size and action kind / dimension, as the task's
+        if (Task is DiscreteEnvironment d && ((SoftmaxPolicy)policy).ActionCount != d.ActionCount)
+        {
+            throw new ArgumentException($"The softmax policy has {((SoftmaxPolicy)policy).ActionCount} actions; {Task.Id} has {d.ActionCount}.", nameof(policy));
         }
     }
 

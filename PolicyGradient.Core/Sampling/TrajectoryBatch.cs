@@ -1,4 +1,5 @@
 using PolicyGradient.Numerics;
+using PolicyGradient.Policies;
 
 namespace PolicyGradient.Sampling;
 
@@ -70,6 +71,26 @@ public sealed class TrajectoryBatch
     {
         ThrowHelper.CheckIndex(episode, EpisodeCount, nameof(episode));
         return _episodeStarts[episode + 1] - _episodeStarts[episode];
+    }
+
+    /// <summary>
+    /// Throws unless <paramref name="policy"/> takes this batch's observations and produces its kind of action: a
+    /// softmax policy for discrete actions, a Gaussian policy of dimension d for continuous ones.
+    /// </summary>
+    internal void CheckPolicy(Policy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        bool fits = policy.ObservationSize == ObservationSize && policy switch
+        {
+            SoftmaxPolicy => IsDiscrete,
+            GaussianPolicy g => g.ActionSize == ActionSize,
+            _ => false,
+        };
+        if (!fits)
+        {
+            string actions = IsDiscrete ? "discrete actions (a softmax policy)" : $"{ActionSize}-dimensional continuous actions (a Gaussian policy)";
+            throw new ArgumentException($"{policy.GetType().Name} over {policy.ObservationSize} observations does not fit observations of length {ObservationSize} with {actions}.", nameof(policy));
+        }
     }
 
     /// <summary>Empties the batch, keeping its arrays.</summary>
