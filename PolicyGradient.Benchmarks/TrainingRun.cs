@@ -28,7 +28,7 @@ internal sealed record RunSettings(
         return new RunSettings(env, d.Policy, d.Hidden, new EstimatorOptions(d.Returns, d.Baseline, d.LeaveOneOut, d.Normalize, d.Discount), d.BatchEpisodes, d.Optimizer, d.LearningRate, d.MaxSteps, d.Target, seed, 0, d.InitialLogStd);
     }
 
-    public string Describe() => string.Create(CultureInfo.InvariantCulture, $"{Env} {Policy}{(Policy == "mlp" ? "[" + string.Join(",", Hidden) + "]" : string.Empty)} {Estimator.Name}, {BatchEpisodes} episodes/iteration, {Optimizer} lr {LearningRate}, seed {Seed}");
+    public string Describe() => string.Create(CultureInfo.InvariantCulture, $"{Env} {Policy}{(Policy == "mlp" ? "[" + string.Join(",", Hidden) + "]" : string.Empty)} {Estimator.Name} γ {Estimator.Discount}, {BatchEpisodes} episodes/iteration, {Optimizer} lr {LearningRate}, seed {Seed}");
 }
 
 /// <summary>Builds the policy, estimator and optimiser of a <see cref="RunSettings"/> and trains.</summary>

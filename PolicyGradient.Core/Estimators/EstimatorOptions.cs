@@ -49,24 +49,8 @@ public enum BaselineKind
 /// <param name="Discount">γ ∈ [0, 1].</param>
 public sealed record EstimatorOptions(ReturnKind Returns = ReturnKind.RewardToGo, BaselineKind Baseline = BaselineKind.None, bool LeaveOneOut = false, bool Normalize = false, double Discount = 1.0)
 {
-    /// <summary>A short name, e.g. "reward-to-go + optimal-per-step (leave-one-out)".</summary>
-    public string Name
-    {
-        get
-        {
-            string returns = Returns == ReturnKind.Total ? "total" : "reward-to-go";
-            string baseline = Baseline switch
-            {
-                BaselineKind.None => string.Empty,
-                BaselineKind.Average => " + average",
-                BaselineKind.Optimal => " + optimal",
-                _ => " + optimal-per-step",
-            };
-            string extras = (LeaveOneOut ? " (leave-one-out)" : string.Empty) + (Normalize ? " (normalised)" : string.Empty);
-            string discount = Discount == 1 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $", γ = {Discount}");
-            return returns + baseline + extras + discount;
-        }
-    }
+    /// <summary>The canonical name, e.g. "reward-to-go+optimal-per-step+loo" (<see cref="EstimatorNames"/>; without the discount).</summary>
+    public string Name => EstimatorNames.Format(this);
 
     /// <summary>Throws unless the combination is meaningful.</summary>
     /// <exception cref="ArgumentException">γ outside [0, 1], OptimalPerStep with Total, Normalize with a per-parameter baseline, or LeaveOneOut without a baseline.</exception>
