@@ -91,6 +91,7 @@ internal class TrainingSettings : CommandSettings
             },
             Discount = Discount ?? e.Discount,
         };
+        Require(e.Discount is >= 0 and <= 1, string.Create(CultureInfo.InvariantCulture, $"--discount must be in [0, 1], not {e.Discount}."));
         e = e with
         {
             LeaveOneOut = LeaveOneOut ?? (e.Baseline != BaselineKind.None && e.LeaveOneOut),
