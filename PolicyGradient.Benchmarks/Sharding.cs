@@ -46,6 +46,8 @@ internal readonly record struct Shard(int Index, int Count)
 /// <param name="Cells">The cells this shard ran, by index.</param>
 internal sealed record ShardFile<TGrid, TCell>(string Command, TGrid Grid, int Shard, int Shards, Dictionary<int, TCell> Cells)
 {
+    private static readonly JsonSerializerOptions Compact = new(Output.Json) { WriteIndented = false };
+
     public static ShardFile<TGrid, TCell> Run(string command, TGrid grid, int cellCount, Shard shard, Func<int, TCell> run)
     {
         var cells = new Dictionary<int, TCell>();
@@ -102,7 +104,8 @@ internal sealed record ShardFile<TGrid, TCell>(string Command, TGrid Grid, int S
         return (files[0].File.Grid, cells.Select(c => c!).ToArray());
     }
 
-    public void Write(string path) => Output.WriteJson(path, this);
+    // compact: raw results are for merge, not for reading
+    public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Compact));
 
     private static ShardFile<TGrid, TCell> Read(string path)
     {
