@@ -31,9 +31,15 @@ internal static class OptionCheck
 {
     public static void Check(string[] args, IReadOnlyDictionary<string, Type> commands)
     {
-        if (args.Length == 0 || !commands.TryGetValue(args[0], out Type? settings))
+        if (args.Length == 0 || args[0].StartsWith('-'))
         {
-            return; // Spectre reports unknown commands and shows the top-level help
+            return; // Spectre shows the top-level help
+        }
+
+        if (!commands.TryGetValue(args[0], out Type? settings))
+        {
+            string[] known = [.. commands.Keys, "micro"];
+            throw new UsageException($"unknown command '{args[0]}'; did you mean {known.MinBy(c => Levenshtein(c, args[0]))}? Commands: {string.Join(", ", known)}.");
         }
 
         var options = settings.GetProperties()

@@ -47,3 +47,15 @@ public sealed class Cli : IDisposable
 
     public void Dispose() => Directory.Delete(Folder, recursive: true);
 }
+
+/// <summary>A fresh <see cref="CommandLine.Cli"/> folder per test.</summary>
+public abstract class CliFixture
+{
+    protected Cli Cli { get; private set; } = null!;
+
+    [SetUp]
+    public void CreateFolder() => Cli = new Cli();
+
+    [TearDown]
+    public void DeleteFolder() => Cli.Dispose();
+}

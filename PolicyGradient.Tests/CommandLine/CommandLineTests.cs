@@ -2,6 +2,7 @@ using DescriptionAttribute = System.ComponentModel.DescriptionAttribute;
 using System.Reflection;
 using System.Text.Json;
 using PolicyGradient.Benchmarks;
+using PolicyGradient.Policies;
 using PolicyGradient.Training;
 using Spectre.Console.Cli;
 
@@ -13,16 +14,8 @@ namespace PolicyGradient.Tests.CommandLine;
 /// </summary>
 [TestFixture]
 [Category("CommandLine")]
-public class CommandLineTests
+public class CommandLineTests : CliFixture
 {
-    private Cli _cli = null!;
-
-    [SetUp]
-    public void CreateFolder() => _cli = new Cli();
-
-    [TearDown]
-    public void DeleteFolder() => _cli.Dispose();
-
     private static void AssertUsageError(CliResult result, params string[] fragments)
     {
         Assert.Multiple(() =>
@@ -47,7 +40,7 @@ public class CommandLineTests
     [TestCase("merge")]
     public void Help_exits_zero(string command)
     {
-        CliResult result = command.Length == 0 ? _cli.Run("--help") : _cli.Run(command, "--help");
+        CliResult result = command.Length == 0 ? Cli.Run("--help") : Cli.Run(command, "--help");
         Assert.Multiple(() =>
         {
             Assert.That(result.ExitCode, Is.Zero, result.ToString());
@@ -72,15 +65,15 @@ public class CommandLineTests
     [TestCase("--normalise", null, "--normalize")]
     public void Unknown_options_are_refused_with_the_nearest_one_suggested(string option, string? value, string suggestion)
     {
-        CliResult result = value is null ? _cli.Run("train", option, "--save", "p.json") : _cli.Run("train", option, value, "--save", "p.json");
+        CliResult result = value is null ? Cli.Run("train", option, "--save", "p.json") : Cli.Run("train", option, value, "--save", "p.json");
         AssertUsageError(result, $"unknown option {option}", $"did you mean {suggestion}");
-        Assert.That(File.Exists(_cli["p.json"]), Is.False);
+        Assert.That(File.Exists(Cli["p.json"]), Is.False);
     }
 
     [Test]
     public void Learning_rate_is_an_alias_of_lr()
     {
-        CliResult result = _cli.Run("train", "--learning-rate", "0.5", "--max-steps", "300", "--threads", "1");
+        CliResult result = Cli.Run("train", "--learning-rate", "0.5", "--max-steps", "300", "--threads", "1");
         Assert.Multiple(() =>
         {
             Assert.That(result.ExitCode, Is.Zero, result.ToString());
@@ -112,28 +105,58 @@ public class CommandLineTests
     [TestCase(new[] { "variance", "--batches", "1" }, "--batches")]
     [TestCase(new[] { "variance", "--shard", "1/2" }, "--shard", "--out")]
     [TestCase(new[] { "merge", "missing.json" }, "missing.json")]
-    [TestCase(new[] { "frobnicate" }, "frobnicate")]
+    [TestCase(new[] { "frobnicate" }, "frobnicate", "train", "micro")]
+    [TestCase(new[] { "evalute", "--episodes", "3" }, "did you mean evaluate")]
     public void Usage_errors_exit_2_with_one_line_naming_the_option(string[] args, params string[] fragments)
     {
-        AssertUsageError(_cli.Run(args), fragments);
+        AssertUsageError(Cli.Run(args), fragments);
     }
 
     [Test]
     public void Save_and_report_paths_are_checked_before_training()
     {
-        File.WriteAllText(_cli["file"], "not a directory");
-        AssertUsageError(_cli.Run("train", "--save", Path.Combine("missing", "p.json")), "--save", "does not exist");
-        AssertUsageError(_cli.Run("train", "--report", Path.Combine("file", "r.json")), "--report");
-        AssertUsageError(_cli.Run("train", "--save", "."), "--save", "is a directory");
-        AssertUsageError(_cli.Run("compare", "--out", Path.Combine("file", "out")), "--out");
-        Assert.That(Directory.GetFiles(_cli.Folder), Is.EqualTo(new[] { _cli["file"] }));
+        File.WriteAllText(Cli["file"], "not a directory");
+        AssertUsageError(Cli.Run("train", "--save", Path.Combine("missing", "p.json")), "--save", "does not exist");
+        AssertUsageError(Cli.Run("train", "--report", Path.Combine("file", "r.json")), "--report");
+        AssertUsageError(Cli.Run("train", "--save", "."), "--save", "is a directory");
+        AssertUsageError(Cli.Run("compare", "--out", Path.Combine("file", "out")), "--out");
+        Assert.That(Directory.GetFiles(Cli.Folder), Is.EqualTo(new[] { Cli["file"] }));
+    }
+
+    [Test]
+    public void A_checkpoint_without_a_stored_task_is_evaluated_on_the_one_given_or_refused()
+    {
+        Checkpoint.Save(SoftmaxPolicy.Linear(6, 3, seed: 1), Cli["old.json"], new Dictionary<string, string> { ["env"] = "Acrobot-v1" });
+        Checkpoint.Save(SoftmaxPolicy.Linear(4, 2, seed: 1), Cli["bare.json"]);
+        CliResult old = Cli.Run("evaluate", "--checkpoint", "old.json", "--episodes", "1");
+        Assert.Multiple(() =>
+        {
+            Assert.That(old.ExitCode, Is.Zero, old.ToString());
+            Assert.That(old.Output, Does.Contain("on Acrobot-v1"), "checkpoints of earlier versions stored the task as \"env\"");
+            Assert.That(Cli.Run("evaluate", "--checkpoint", "bare.json", "--episodes", "1", "--env", "CartPole-v1").ExitCode, Is.Zero);
+        });
+        AssertUsageError(Cli.Run("evaluate", "--checkpoint", "bare.json"), "bare.json", "stores no task", "--env");
+    }
+
+    [Test]
+    public void The_main_job_says_what_it_runs_and_writes_its_outputs()
+    {
+        CliResult result = Cli.Run();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.Zero, result.ToString());
+            Assert.That(result.ErrorLines, Has.Length.EqualTo(1));
+            Assert.That(result.Error, Does.StartWith("Main job: compare 4 estimators × 3 seeds on CartPole-v1"));
+            Assert.That(File.ReadAllLines(Cli["compare-out/table.md"]), Has.Length.EqualTo(6));
+            Assert.That(Directory.GetFiles(Cli["compare-out"]).Select(Path.GetFileName), Is.EquivalentTo(new[] { "table.md", "curves.csv", "history.csv", "learning-curves.png", "runs.json" }));
+        });
     }
 
     [Test]
     public void An_unreadable_checkpoint_is_a_failure_naming_the_file()
     {
-        File.WriteAllText(_cli["broken.json"], "{ \"formatVersion\": 1, \"kind\": ");
-        CliResult result = _cli.Run("evaluate", "--checkpoint", "broken.json");
+        File.WriteAllText(Cli["broken.json"], "{ \"formatVersion\": 1, \"kind\": ");
+        CliResult result = Cli.Run("evaluate", "--checkpoint", "broken.json");
         Assert.Multiple(() =>
         {
             Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
@@ -146,11 +169,11 @@ public class CommandLineTests
     [Test]
     public void Train_saves_its_task_and_evaluate_uses_it()
     {
-        CliResult train = _cli.Run("train", "--env", "Acrobot-v1", "--seed", "2", "--max-steps", "3000", "--hidden", "8", "--threads", "1", "--save", "p.json", "--report", "train.json");
+        CliResult train = Cli.Run("train", "--env", "Acrobot-v1", "--seed", "2", "--max-steps", "3000", "--hidden", "8", "--threads", "1", "--save", "p.json", "--report", "train.json");
         Assert.That(train.ExitCode, Is.Zero, train.ToString());
-        Checkpoint.Load(_cli["p.json"], out IReadOnlyDictionary<string, string> metadata);
+        Checkpoint.Load(Cli["p.json"], out IReadOnlyDictionary<string, string> metadata);
         Assert.That(metadata["task"], Is.EqualTo("Acrobot-v1"));
-        using (JsonDocument report = JsonDocument.Parse(File.ReadAllText(_cli["train.json"])))
+        using (JsonDocument report = JsonDocument.Parse(File.ReadAllText(Cli["train.json"])))
         {
             JsonElement root = report.RootElement;
             Assert.Multiple(() =>
@@ -163,13 +186,13 @@ public class CommandLineTests
             });
         }
 
-        CliResult evaluate = _cli.Run("evaluate", "--checkpoint", "p.json", "--episodes", "2", "--report", "eval.json");
+        CliResult evaluate = Cli.Run("evaluate", "--checkpoint", "p.json", "--episodes", "2", "--report", "eval.json");
         Assert.Multiple(() =>
         {
             Assert.That(evaluate.ExitCode, Is.Zero, evaluate.ToString());
             Assert.That(evaluate.Output, Does.Contain("on Acrobot-v1"));
         });
-        using JsonDocument evaluation = JsonDocument.Parse(File.ReadAllText(_cli["eval.json"]));
+        using JsonDocument evaluation = JsonDocument.Parse(File.ReadAllText(Cli["eval.json"]));
         Assert.Multiple(() =>
         {
             Assert.That(evaluation.RootElement.GetProperty("env").GetString(), Is.EqualTo("Acrobot-v1"));
@@ -182,24 +205,24 @@ public class CommandLineTests
     [TestCase("MountainCar-v0", "observations")]
     public void Evaluate_on_a_task_the_checkpoint_does_not_fit_says_so(string env, string what)
     {
-        Assert.That(_cli.Run("train", "--env", "Acrobot-v1", "--max-steps", "500", "--threads", "1", "--save", "p.json").ExitCode, Is.Zero);
-        AssertUsageError(_cli.Run("evaluate", "--checkpoint", "p.json", "--env", env, "--report", "eval.json"), "p.json", $"does not fit {env}", what);
-        Assert.That(File.Exists(_cli["eval.json"]), Is.False);
+        Assert.That(Cli.Run("train", "--env", "Acrobot-v1", "--max-steps", "500", "--threads", "1", "--save", "p.json").ExitCode, Is.Zero);
+        AssertUsageError(Cli.Run("evaluate", "--checkpoint", "p.json", "--env", env, "--report", "eval.json"), "p.json", $"does not fit {env}", what);
+        Assert.That(File.Exists(Cli["eval.json"]), Is.False);
     }
 
     [Test]
     public void A_checkpoint_with_the_right_sizes_but_the_wrong_action_kind_does_not_fit()
     {
-        Assert.That(_cli.Run("train", "--env", "LaneKeepingDiscrete-v0", "--max-steps", "700", "--threads", "1", "--save", "p.json").ExitCode, Is.Zero);
-        AssertUsageError(_cli.Run("evaluate", "--checkpoint", "p.json", "--env", "LaneKeeping-v0"), "does not fit LaneKeeping-v0", "continuous");
+        Assert.That(Cli.Run("train", "--env", "LaneKeepingDiscrete-v0", "--max-steps", "700", "--threads", "1", "--save", "p.json").ExitCode, Is.Zero);
+        AssertUsageError(Cli.Run("evaluate", "--checkpoint", "p.json", "--env", "LaneKeeping-v0"), "does not fit LaneKeeping-v0", "continuous");
     }
 
     [Test]
     public void A_report_holds_the_NaN_variance_of_a_one_episode_batch()
     {
-        CliResult result = _cli.Run("train", "--batch-episodes", "1", "--baseline", "none", "--max-steps", "500", "--threads", "1", "--report", "r.json");
+        CliResult result = Cli.Run("train", "--batch-episodes", "1", "--baseline", "none", "--max-steps", "500", "--threads", "1", "--report", "r.json");
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
-        using JsonDocument report = JsonDocument.Parse(File.ReadAllText(_cli["r.json"]));
+        using JsonDocument report = JsonDocument.Parse(File.ReadAllText(Cli["r.json"]));
         Assert.That(report.RootElement.GetProperty("history")[0].GetProperty("gradientVariance").GetString(), Is.EqualTo("NaN"));
     }
 
@@ -208,7 +231,7 @@ public class CommandLineTests
     {
         for (int run = 0; run < 3; run++)
         {
-            CliResult result = _cli.Run("train", "--max-steps", "8000", "--lr", "1e-9", "--threads", "2");
+            CliResult result = Cli.Run("train", "--max-steps", "8000", "--lr", "1e-9", "--threads", "2");
             string[] lines = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             string[] progress = lines.Where(l => l.StartsWith("iteration ", StringComparison.Ordinal)).ToArray();
             Assert.Multiple(() =>
@@ -224,10 +247,10 @@ public class CommandLineTests
     [Test]
     public void Compare_runs_exactly_the_named_estimators_and_labels_their_scale()
     {
-        CliResult result = _cli.Run("compare", "--seeds", "2", "--max-steps", "1500", "--threads", "1", "--estimators", "total,reward-to-go+average+loo+norm", "--out", "out");
+        CliResult result = Cli.Run("compare", "--seeds", "2", "--max-steps", "1500", "--threads", "1", "--estimators", "total,reward-to-go+average+loo+norm", "--out", "out");
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
-        string[] table = File.ReadAllLines(_cli["out/table.md"]);
-        string[] curves = File.ReadAllLines(_cli["out/curves.csv"]);
+        string[] table = File.ReadAllLines(Cli["out/table.md"]);
+        string[] curves = File.ReadAllLines(Cli["out/curves.csv"]);
         Assert.Multiple(() =>
         {
             Assert.That(table[0], Does.Contain("advantages").And.Contain("on the advantages' scale"));
@@ -238,18 +261,18 @@ public class CommandLineTests
             Assert.That(curves, Has.Length.EqualTo(1 + (2 * 101)));
             Assert.That(curves.Skip(1).Count(l => l.StartsWith("total,", StringComparison.Ordinal)), Is.EqualTo(101));
             Assert.That(curves, Has.None.Contains("NaN"));
-            Assert.That(File.ReadAllLines(_cli["out/history.csv"])[0], Does.StartWith("estimator,seed,iteration,env_steps"));
-            Assert.That(new FileInfo(_cli["out/learning-curves.png"]).Length, Is.GreaterThan(1000));
+            Assert.That(File.ReadAllLines(Cli["out/history.csv"])[0], Does.StartWith("estimator,seed,iteration,env_steps"));
+            Assert.That(new FileInfo(Cli["out/learning-curves.png"]).Length, Is.GreaterThan(1000));
         });
     }
 
     [Test]
     public void Curves_hold_quartiles_in_order_from_where_every_run_has_data()
     {
-        Assert.That(_cli.Run("compare", "--seeds", "3", "--max-steps", "2000", "--threads", "1", "--estimators", "reward-to-go", "--out", "out").ExitCode, Is.Zero);
-        double[][] rows = File.ReadAllLines(_cli["out/curves.csv"]).Skip(1)
+        Assert.That(Cli.Run("compare", "--seeds", "3", "--max-steps", "2000", "--threads", "1", "--estimators", "reward-to-go", "--out", "out").ExitCode, Is.Zero);
+        double[][] rows = File.ReadAllLines(Cli["out/curves.csv"]).Skip(1)
             .Select(l => l.Split(',').Skip(1).Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToArray();
-        long firstReports = File.ReadAllLines(_cli["out/history.csv"]).Skip(1).Select(l => l.Split(','))
+        long firstReports = File.ReadAllLines(Cli["out/history.csv"]).Skip(1).Select(l => l.Split(','))
             .Where(f => f[2] == "1").Max(f => long.Parse(f[3], System.Globalization.CultureInfo.InvariantCulture));
         Assert.Multiple(() =>
         {
@@ -261,9 +284,9 @@ public class CommandLineTests
     [Test]
     public void Variance_writes_names_scales_variances_and_biases()
     {
-        CliResult result = _cli.Run("variance", "--env", "Bandit-v0", "--batches", "20", "--episodes", "4", "--seed", "1", "--report", "v.json");
+        CliResult result = Cli.Run("variance", "--env", "Bandit-v0", "--batches", "20", "--episodes", "4", "--seed", "1", "--report", "v.json");
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
-        using JsonDocument report = JsonDocument.Parse(File.ReadAllText(_cli["v.json"]));
+        using JsonDocument report = JsonDocument.Parse(File.ReadAllText(Cli["v.json"]));
         JsonElement[] estimators = report.RootElement.GetProperty("estimators").EnumerateArray().ToArray();
         Assert.Multiple(() =>
         {
@@ -278,7 +301,7 @@ public class CommandLineTests
     [Test]
     public void Micro_that_runs_no_benchmark_exits_non_zero()
     {
-        CliResult result = _cli.Run("micro", "--filter", "NoSuchBenchmark*");
+        CliResult result = Cli.Run("micro", "--filter", "NoSuchBenchmark*");
         Assert.Multiple(() =>
         {
             Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
