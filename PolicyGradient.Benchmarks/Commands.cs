@@ -112,6 +112,11 @@ internal class TrainingSettings : CommandSettings
             throw new UsageException($"--hidden applies to --policy mlp; the policy here is linear{(Policy is null ? $" ({Env}'s default)" : string.Empty)}.");
         }
 
+        if (InitialLogStd is not null && TaskRegistry.Create(Env) is DiscreteEnvironment)
+        {
+            throw new UsageException($"--initial-log-std applies to Gaussian policies; {Env} has discrete actions (a softmax policy).");
+        }
+
         RunSettings run = d with
         {
             Policy = policy,
@@ -132,7 +137,7 @@ internal class TrainingSettings : CommandSettings
         return run;
     }
 
-    protected static void Require(bool condition, string message)
+    private static void Require(bool condition, string message)
     {
         if (!condition)
         {

@@ -82,6 +82,7 @@ internal sealed class CompareCommand : Command<CompareCommand.Settings>
         Shard shard = Benchmarks.Shard.Parse(settings.Shard);
         Paths.CheckOutputDirectory("--out", settings.Out);
         var grid = new CompareGrid(first with { Seed = 0, Threads = 0 }, names, settings.FirstSeed, settings.Seeds);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"compare on {grid.Base.Env}: {names.Length} estimators × {grid.Seeds} seeds{(shard.IsWhole ? string.Empty : $", shard {shard} of the grid's {grid.CellCount()} cells")} into {settings.Out}"));
         var file = ShardFile<CompareGrid, CompareCell>.Run(Name, grid, grid.CellCount(), shard, i => RunCell(grid, i, settings.Threads, output));
         if (!shard.IsWhole)
         {

@@ -92,6 +92,7 @@ public class CommandLineTests : CliFixture
     [TestCase(new[] { "train", "--baseline", "optimal", "--normalize" }, "--normalize")]
     [TestCase(new[] { "train", "--hidden", "64,x" }, "--hidden")]
     [TestCase(new[] { "train", "--threads", "-1" }, "--threads")]
+    [TestCase(new[] { "train", "--env", "Acrobot-v1", "--initial-log-std", "-1" }, "--initial-log-std", "discrete")]
     [TestCase(new[] { "train", "--seed" }, "--seed needs a value")]
     [TestCase(new[] { "train", "stray" }, "'stray'")]
     [TestCase(new[] { "evaluate", "--episodes", "3" }, "--checkpoint")]
