@@ -74,6 +74,9 @@ internal class TrainingSettings : CommandSettings
     [Description("Initial log σ of a Gaussian policy. Default: the task's (Pendulum-v1: -1, otherwise 0).")]
     public double? InitialLogStd { get; init; }
 
+    /// <summary>Whether the estimator of <see cref="Resolve"/> is the one that runs (not so where estimators are named otherwise).</summary>
+    protected virtual bool NamesEstimators => true;
+
     /// <summary>The task's defaults overridden by the options given; a usage error names the option at fault.</summary>
     public RunSettings Resolve(int seed)
     {
@@ -130,7 +133,8 @@ internal class TrainingSettings : CommandSettings
             Threads = Threads,
             InitialLogStd = InitialLogStd ?? d.InitialLogStd,
         };
-        Require(run.BatchEpisodes >= (e.LeaveOneOut ? 2 : 1), string.Create(CultureInfo.InvariantCulture, $"--batch-episodes must be ≥ {(e.LeaveOneOut ? "2 with a leave-one-out baseline" : "1")}, not {run.BatchEpisodes}."));
+        bool leaveOneOut = NamesEstimators && e.LeaveOneOut;
+        Require(run.BatchEpisodes >= (leaveOneOut ? 2 : 1), string.Create(CultureInfo.InvariantCulture, $"--batch-episodes must be ≥ {(leaveOneOut ? "2 with a leave-one-out baseline" : "1")}, not {run.BatchEpisodes}."));
         Require(run.LearningRate > 0, string.Create(CultureInfo.InvariantCulture, $"--lr must be > 0, not {run.LearningRate}."));
         Require(run.MaxSteps >= 1, string.Create(CultureInfo.InvariantCulture, $"--max-steps must be ≥ 1, not {run.MaxSteps}."));
         Require(Threads >= 0, string.Create(CultureInfo.InvariantCulture, $"--threads must be ≥ 0 (0: every core), not {Threads}."));
@@ -334,7 +338,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
 
         string env = settings.Env ?? (metadata.TryGetValue(TrainCommand.TaskKey, out string? stored) || metadata.TryGetValue("env", out stored) ? stored
             : throw new UsageException($"--checkpoint '{path}' stores no task; give --env ID."));
-        Tasks.Check(settings.Env is null ? $"--checkpoint '{path}' stores a task that" : "--env", env);
+        Tasks.Check(settings.Env is null ? $"--checkpoint '{path}' (its stored task)" : "--env", env);
         if (Misfit(policy, TaskRegistry.Create(env)) is { } misfit)
         {
             throw new UsageException($"--checkpoint '{path}' does not fit {env}: {misfit}.");

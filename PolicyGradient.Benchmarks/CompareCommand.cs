@@ -50,6 +50,8 @@ internal sealed class CompareCommand : Command<CompareCommand.Settings>
         [Description("Output directory, created if missing. Default: compare-out.")]
         public string Out { get; init; } = "compare-out";
 
+        protected override bool NamesEstimators => false;
+
         [CommandOption("--shard <K/N>")]
         [Description("Run only the K-th of N slices of the grid and write its raw results to DIR/shard-K-of-N.json, for merge. Default: the whole grid.")]
         public string? Shard { get; init; }

@@ -268,6 +268,13 @@ public class CommandLineTests : CliFixture
     }
 
     [Test]
+    public void Compare_with_one_episode_batches_runs_estimators_without_leave_one_out_and_refuses_those_with_it()
+    {
+        Assert.That(Cli.Run("compare", "--seeds", "1", "--batch-episodes", "1", "--max-steps", "300", "--threads", "1", "--estimators", "total,reward-to-go+average", "--out", "out").ExitCode, Is.Zero);
+        AssertUsageError(Cli.Run("compare", "--batch-episodes", "1", "--estimators", "total,reward-to-go+average+loo"), "reward-to-go+average+loo", "--batch-episodes ≥ 2");
+    }
+
+    [Test]
     public void Curves_hold_quartiles_in_order_from_where_every_run_has_data()
     {
         Assert.That(Cli.Run("compare", "--seeds", "3", "--max-steps", "2000", "--threads", "1", "--estimators", "reward-to-go", "--out", "out").ExitCode, Is.Zero);
