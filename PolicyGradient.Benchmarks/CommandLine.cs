@@ -48,6 +48,7 @@ internal static class OptionCheck
             .SelectMany(o => o.Option!.LongNames.Select(name => (Name: name, o.Property, Flag: o.Option.ValueName is null)))
             .ToDictionary(o => o.Name, o => (o.Property, o.Flag));
         bool positional = settings.GetProperties().Any(p => p.GetCustomAttribute<CommandArgumentAttribute>() is not null);
+        var seen = new HashSet<PropertyInfo>();
         for (int i = 1; i < args.Length; i++)
         {
             string arg = args[i];
@@ -72,6 +73,11 @@ internal static class OptionCheck
             {
                 string nearest = options.Keys.MinBy(known => Levenshtein(known, name))!;
                 throw new UsageException($"{args[0]}: unknown option --{name}; did you mean --{nearest}? (`{args[0]} --help` lists the options)");
+            }
+
+            if (!seen.Add(option.Property))
+            {
+                throw new UsageException($"--{name} is given twice; give it once.");
             }
 
             if (option.Flag)

@@ -177,6 +177,32 @@ internal static class Tasks
     }
 }
 
+/// <summary>An <c>--estimators</c> list, each name parsed by <see cref="EstimatorNames"/>; a usage error names the one at fault.</summary>
+internal static class EstimatorList
+{
+    public static EstimatorOptions[] Parse(string? list, IReadOnlyList<string> defaults, double discount)
+    {
+        string[] names = list?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [.. defaults];
+        EstimatorOptions[] options;
+        try
+        {
+            options = names.Select(name => EstimatorNames.Parse(name, discount)).ToArray();
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--estimators: {Errors.Plain(e)}", e);
+        }
+
+        if (options.Length == 0)
+        {
+            throw new UsageException("--estimators names no estimator; e.g. total,reward-to-go+average+loo+norm.");
+        }
+
+        string? twice = options.GroupBy(o => o.Name).FirstOrDefault(g => g.Count() > 1)?.Key;
+        return twice is null ? options : throw new UsageException($"--estimators names {twice} twice.");
+    }
+}
+
 /// <summary>Messages for the user: one line, no parameter names.</summary>
 internal static class Errors
 {

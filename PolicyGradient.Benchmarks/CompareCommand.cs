@@ -79,8 +79,13 @@ internal sealed class CompareCommand : Command<CompareCommand.Settings>
         }
 
         RunSettings first = settings.Resolve(settings.FirstSeed);
-        string[] names = (settings.Estimators?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? DefaultEstimators)
-            .Select(name => Parse(name, first)).ToArray();
+        EstimatorOptions[] estimators = EstimatorList.Parse(settings.Estimators, DefaultEstimators, first.Estimator.Discount);
+        if (first.BatchEpisodes < 2 && estimators.FirstOrDefault(e => e.LeaveOneOut) is { } leaveOneOut)
+        {
+            throw new UsageException($"--estimators {leaveOneOut.Name}: leave-one-out needs --batch-episodes ≥ 2.");
+        }
+
+        string[] names = estimators.Select(e => e.Name).ToArray();
         Shard shard = Benchmarks.Shard.Parse(settings.Shard);
         Paths.CheckOutputDirectory("--out", settings.Out);
         var grid = new CompareGrid(first with { Seed = 0, Threads = 0 }, names, settings.FirstSeed, settings.Seeds);
@@ -103,25 +108,6 @@ internal sealed class CompareCommand : Command<CompareCommand.Settings>
         (CompareGrid grid, CompareCell[] cells) = ShardFile<CompareGrid, CompareCell>.Merge(files, g => g.CellCount());
         WriteOutputs(grid, cells, directory, output);
         return 0;
-    }
-
-    // a usage error names the estimator and what is accepted
-    private static string Parse(string name, RunSettings run)
-    {
-        try
-        {
-            EstimatorOptions options = EstimatorNames.Parse(name, run.Estimator.Discount);
-            if (options.LeaveOneOut && run.BatchEpisodes < 2)
-            {
-                throw new UsageException($"--estimators {name}: leave-one-out needs --batch-episodes ≥ 2.");
-            }
-
-            return options.Name;
-        }
-        catch (ArgumentException e)
-        {
-            throw new UsageException($"--estimators: {Errors.Plain(e)}", e);
-        }
     }
 
     private static CompareCell RunCell(CompareGrid grid, int cell, int threads, TextWriter output)

@@ -68,15 +68,7 @@ internal sealed class VarianceCommand : Command<VarianceCommand.Settings>
             throw new UsageException(settings.Batches < 2 ? string.Create(CultureInfo.InvariantCulture, $"--batches must be ≥ 2, not {settings.Batches}.") : string.Create(CultureInfo.InvariantCulture, $"--episodes must be ≥ 2 (leave-one-out estimators), not {settings.Episodes}."));
         }
 
-        string[] names = settings.Estimators?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [.. EstimatorNames.WellKnown];
-        try
-        {
-            names = names.Select(n => EstimatorNames.Parse(n).Name).ToArray();
-        }
-        catch (ArgumentException e)
-        {
-            throw new UsageException($"--estimators: {Errors.Plain(e)}", e);
-        }
+        string[] names = EstimatorList.Parse(settings.Estimators, EstimatorNames.WellKnown, 1.0).Select(e => e.Name).ToArray();
 
         Shard shard = Benchmarks.Shard.Parse(settings.Shard);
         Paths.CheckOutputFile("--report", settings.Report);
