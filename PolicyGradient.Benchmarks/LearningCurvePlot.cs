@@ -89,7 +89,7 @@ internal static class LearningCurvePlot
         plot.Title(string.Create(CultureInfo.InvariantCulture, $"{env}: median and interquartile range over {seeds} seeds"));
         plot.XLabel("environment steps");
         plot.YLabel("mean return of the last 100 training episodes");
-        plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
-        plot.SavePng(path, 900, 560);
+        plot.ShowLegend(ScottPlot.Edge.Bottom);
+        plot.SavePng(path, 900, 640);
     }
 }
