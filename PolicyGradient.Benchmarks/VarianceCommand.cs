@@ -32,12 +32,7 @@ internal static class VarianceCommand
     public static int Run(string env, int batches, int episodes, int seed, string? reportPath, TextWriter output)
     {
         TaskEnvironment task = TaskRegistry.Create(env);
-        Policy policy = task switch
-        {
-            DiscreteEnvironment d => SoftmaxPolicy.Linear(d.ObservationSize, d.ActionCount, seed),
-            ContinuousEnvironment c => GaussianPolicy.Linear(c.ObservationSize, c.ActionSize, seed),
-            _ => throw new NotSupportedException(env),
-        };
+        Policy policy = PolicyRegistry.CreateForTask(PolicyRegistry.HeadsFor(task.ActionSpace)[0], task.ObservationSize, task.ActionSpace, null, seed);
         var random = new Random(seed);
         for (int k = 0; k < policy.ParameterCount; k++)
         {
@@ -45,15 +40,10 @@ internal static class VarianceCommand
         }
 
         double[] exact = [];
-        if (task is TabularMdp mdp)
+        if (task is IFiniteMdp model)
         {
             exact = new double[policy.ParameterCount];
-            mdp.ExactGradient((SoftmaxPolicy)policy, exact);
-        }
-        else if (task is Bandit bandit)
-        {
-            exact = new double[policy.ParameterCount];
-            bandit.ExactGradient((SoftmaxPolicy)policy, exact);
+            ExactMdp.Gradient(model, policy, exact);
         }
 
         IReadOnlyList<EstimatorStatistics> results = EstimatorAnalysis.Run(new Sampler(() => TaskRegistry.Create(env)), policy, Estimators(1.0), batches, episodes, seed, exact);

@@ -21,22 +21,28 @@ public static class GradientCheck
     /// <summary>The default denominator floor of the relative error.</summary>
     public const double DefaultFloor = 1e-3;
 
-    /// <summary>Compares the softmax policy's score at (s, a) with central differences.</summary>
+    /// <summary>Compares the policy's score ∇_θ log π(a|s) at (s, a) with central differences of log π.</summary>
     /// <exception cref="ArgumentException">Bad observation or action, or a step that is not positive and finite.</exception>
-    public static GradientCheckResult Score(SoftmaxPolicy policy, ReadOnlySpan<double> observation, int action, double step = DefaultStep, double floor = DefaultFloor)
-    {
-        ArgumentNullException.ThrowIfNull(policy);
-        double[] s = observation.ToArray();
-        return Compare(policy, step, floor, () => policy.LogProbability(s, action), g => policy.AccumulateScore(s, action, 1.0, g));
-    }
-
-    /// <summary>Compares the Gaussian policy's score at (s, a) with central differences.</summary>
-    /// <exception cref="ArgumentException">Bad observation or action, or a step that is not positive and finite.</exception>
-    public static GradientCheckResult Score(GaussianPolicy policy, ReadOnlySpan<double> observation, ReadOnlySpan<double> action, double step = DefaultStep, double floor = DefaultFloor)
+    public static GradientCheckResult Score(Policy policy, ReadOnlySpan<double> observation, ReadOnlySpan<double> action, double step = DefaultStep, double floor = DefaultFloor)
     {
         ArgumentNullException.ThrowIfNull(policy);
         double[] s = observation.ToArray(), a = action.ToArray();
         return Compare(policy, step, floor, () => policy.LogProbability(s, a), g => policy.AccumulateScore(s, a, 1.0, g));
+    }
+
+    /// <summary>Compares the score at (s, a) for a discrete action index a.</summary>
+    /// <exception cref="ArgumentException">Bad observation or action, or a step that is not positive and finite.</exception>
+    public static GradientCheckResult Score(Policy policy, ReadOnlySpan<double> observation, int action, double step = DefaultStep, double floor = DefaultFloor) =>
+        Score(policy, observation, [action], step, floor);
+
+    /// <summary>Compares the entropy gradient ∇_θ H(π(·|s)) with central differences of H.</summary>
+    /// <exception cref="ArgumentException">Bad observation, or a step that is not positive and finite.</exception>
+    public static GradientCheckResult EntropyGradient(Policy policy, ReadOnlySpan<double> observation, double step = DefaultStep, double floor = DefaultFloor)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        double[] s = observation.ToArray();
+        PolicyWorkspace workspace = policy.CreateWorkspace(1);
+        return Compare(policy, step, floor, () => policy.Entropy(s), g => policy.AccumulateEntropyGradients(s, [1.0], g, workspace));
     }
 
     /// <summary>

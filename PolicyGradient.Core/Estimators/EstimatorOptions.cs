@@ -60,12 +60,32 @@ public sealed record EstimatorOptions(ReturnKind Returns = ReturnKind.RewardToGo
                 BaselineKind.None => string.Empty,
                 BaselineKind.Average => " + average",
                 BaselineKind.Optimal => " + optimal",
-                _ => " + optimal-per-step",
+                BaselineKind.OptimalPerStep => " + optimal-per-step",
+                _ => throw new InvalidOperationException($"Unknown baseline kind {Baseline}."),
             };
             string extras = (LeaveOneOut ? " (leave-one-out)" : string.Empty) + (Normalize ? " (normalised)" : string.Empty);
             string discount = Discount == 1 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $", γ = {Discount}");
             return returns + baseline + extras + discount;
         }
+    }
+
+    /// <summary>
+    /// The baseline these options describe (validated first): none, average, optimal or optimal-per-step, with
+    /// leave-one-out, and the scalar ones optionally normalised.
+    /// </summary>
+    /// <exception cref="ArgumentException">The combination is not meaningful (see <see cref="Validate"/>).</exception>
+    public Estimators.Baseline CreateBaseline()
+    {
+        Validate();
+        Estimators.Baseline baseline = Baseline switch
+        {
+            BaselineKind.None => new NoBaseline(),
+            BaselineKind.Average => new AverageBaseline(LeaveOneOut),
+            BaselineKind.Optimal => new OptimalBaseline(LeaveOneOut),
+            BaselineKind.OptimalPerStep => new PerStepOptimalBaseline(LeaveOneOut),
+            _ => throw new ArgumentOutOfRangeException(nameof(Baseline), Baseline, "Unknown baseline kind."),
+        };
+        return Normalize ? new NormalizedAdvantages((ScalarBaseline)baseline) : baseline;
     }
 
     /// <summary>Throws unless the combination is meaningful.</summary>

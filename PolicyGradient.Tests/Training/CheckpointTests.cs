@@ -66,10 +66,12 @@ public class CheckpointTests
         [
             (good[..(good.Length / 2)], "not valid JSON"),
             ("{ this is not json", "not valid JSON"),
-            (good.Replace("\"formatVersion\": 1", "\"formatVersion\": 7", StringComparison.Ordinal), "format version 7"),
-            (good.Replace("\"softmax\"", "\"beta\"", StringComparison.Ordinal), "Unknown policy kind"),
-            (good.Replace("\"hiddenSizes\": [\n    8\n  ]", "\"hiddenSizes\": [\n    9\n  ]", StringComparison.Ordinal), "parameters"),
-            (good.Replace("\"observationSize\"", "\"observationSise\"", StringComparison.Ordinal), "inconsistent"),
+            (good.Replace("\"formatVersion\": 2", "\"formatVersion\": 7", StringComparison.Ordinal), "format version 7"),
+            (good.Replace("\"softmax\"", "\"cauchy\"", StringComparison.Ordinal), "content hash"),
+            (good.Replace("\"hiddenSizes\": \"8\"", "\"hiddenSizes\": \"9\"", StringComparison.Ordinal), "content hash"),
+            (good.Replace("\"parameters\"", "\"parameterz\"", StringComparison.Ordinal), "no 'parameters'"),
+            (good.Replace("\"formatVersion\": 2,", "\"formatVersion\": 2, \"formatVersion\": 2,", StringComparison.Ordinal), "twice"),
+            (good + " {}", "not valid JSON"),
         ];
         foreach ((string content, string expected) in cases)
         {

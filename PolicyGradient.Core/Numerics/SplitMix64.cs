@@ -1,4 +1,4 @@
-namespace PolicyGradient.Environments;
+namespace PolicyGradient.Numerics;
 
 /// <summary>
 /// A tiny allocation-free random source kept inside a task's state (SplitMix64, Steele, Lea &amp; Flood 2014), so
