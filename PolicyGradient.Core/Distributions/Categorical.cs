@@ -87,6 +87,23 @@ public sealed class Categorical : DistributionHead
     /// <summary>The greedy action argmax_a z_a.</summary>
     protected internal override void Mode(ReadOnlySpan<double> f, ReadOnlySpan<double> parameters, Span<double> action) => action[0] = Mode(f);
 
+    /// <summary>mean = Σ_a a π(a), variance = Σ_a (a − mean)² π(a), of the index a.</summary>
+    protected internal override void Moments(ReadOnlySpan<double> f, ReadOnlySpan<double> parameters, Span<double> mean, Span<double> variance)
+    {
+        double lse = Kernels.LogSumExp(f), m = 0, v = 0;
+        for (int a = 0; a < f.Length; a++)
+        {
+            m += a * Math.Exp(f[a] - lse);
+        }
+
+        for (int a = 0; a < f.Length; a++)
+        {
+            v += (a - m) * (a - m) * Math.Exp(f[a] - lse);
+        }
+
+        (mean[0], variance[0]) = (m, v);
+    }
+
     /// <inheritdoc/>
     protected internal override double Entropy(ReadOnlySpan<double> f, ReadOnlySpan<double> parameters) => Entropy(f);
 

@@ -109,6 +109,16 @@ public sealed class DiagonalGaussian : DistributionHead
     /// <summary>The mean μ (also the mode).</summary>
     protected internal override void Mode(ReadOnlySpan<double> f, ReadOnlySpan<double> parameters, Span<double> action) => f.CopyTo(action);
 
+    /// <summary>mean_j = μ_j, variance_j = σ_j².</summary>
+    protected internal override void Moments(ReadOnlySpan<double> f, ReadOnlySpan<double> parameters, Span<double> mean, Span<double> variance)
+    {
+        for (int j = 0; j < ActionSize; j++)
+        {
+            mean[j] = f[j];
+            variance[j] = Math.Exp(2 * LogStd(parameters, j));
+        }
+    }
+
     /// <inheritdoc/>
     protected internal override double Entropy(ReadOnlySpan<double> f, ReadOnlySpan<double> parameters)
     {

@@ -60,6 +60,12 @@ public abstract class DistributionHead
     /// <summary>Writes the most probable action (greedy, mean or mode, as the head documents).</summary>
     protected internal abstract void Mode(ReadOnlySpan<double> f, ReadOnlySpan<double> parameters, Span<double> action);
 
+    /// <summary>
+    /// The mean and variance of each coordinate of the action row under π(·| f, φ) (for a discrete head, of the index:
+    /// Σ_a a π(a) and Σ_a a² π(a) − mean²). The tests hold sample moments to these.
+    /// </summary>
+    protected internal abstract void Moments(ReadOnlySpan<double> f, ReadOnlySpan<double> parameters, Span<double> mean, Span<double> variance);
+
     /// <summary>H(π(·| f, φ)) in nats.</summary>
     protected internal abstract double Entropy(ReadOnlySpan<double> f, ReadOnlySpan<double> parameters);
 

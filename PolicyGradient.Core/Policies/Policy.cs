@@ -124,6 +124,18 @@ public class Policy
         Head.Mode(ForwardRow(observation), HeadParameters, action);
     }
 
+    /// <summary>
+    /// The mean and variance of each coordinate of the action row under π(·|s) (for a discrete head, of the index).
+    /// </summary>
+    /// <exception cref="ArgumentException">Bad observation, or a destination not of length ActionWidth.</exception>
+    public void ActionMoments(ReadOnlySpan<double> observation, Span<double> mean, Span<double> variance)
+    {
+        CheckObservation(observation);
+        ThrowHelper.CheckLength(mean.Length, ActionWidth, nameof(mean), "[ActionWidth]");
+        ThrowHelper.CheckLength(variance.Length, ActionWidth, nameof(variance), "[ActionWidth]");
+        Head.Moments(ForwardRow(observation), HeadParameters, mean, variance);
+    }
+
     /// <summary>H(π(·|s)) in nats.</summary>
     /// <exception cref="ArgumentException">Bad observation.</exception>
     public double Entropy(ReadOnlySpan<double> observation)

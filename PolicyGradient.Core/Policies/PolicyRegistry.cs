@@ -44,6 +44,7 @@ public static class PolicyRegistry
     {
         ["softmax"] = new(s => s.IsDiscrete, s => s.Count, (a, s, o) => new SoftmaxPolicy(a, o.Seed), (a, _) => new SoftmaxPolicy(a, 0)),
         ["gaussian"] = new(s => !s.IsDiscrete, s => s.Width, (a, s, o) => new GaussianPolicy(a, o.Seed, o.InitialLogStd), (a, h) => new GaussianPolicy(a, 0, h.GetDoubles("initialLogStd").Single(), bool.Parse(h.Get("learnLogStd")))),
+        ["beta"] = new(s => s.IsBounded, s => 2 * s.Width, (a, s, o) => new BetaPolicy(a, s.Low.ToArray(), s.High.ToArray(), o.Seed), (a, h) => new BetaPolicy(a, h.GetDoubles("low"), h.GetDoubles("high"), 0)),
     };
 
     // approximator name → how to describe an instance and rebuild it

@@ -54,7 +54,7 @@ public class EstimatorTests
     {
         foreach (Policy policy in new Policy[] { RandomSoftmax(4, 2, 3), GaussianPolicy.Mlp(3, [8], 1, seed: 3) })
         {
-            Func<TaskEnvironment> task = policy is SoftmaxPolicy ? () => new CartPole() : () => new Pendulum(maxEpisodeSteps: 30);
+            Func<TaskEnvironment> task = policy.ActionSpace.IsDiscrete ? () => new CartPole() : () => new Pendulum(maxEpisodeSteps: 30);
             TrajectoryBatch batch = SampleBatch(task, policy, 6, seed: 2);
             var estimator = new GradientEstimator(options);
             var estimate = new double[policy.ParameterCount];
