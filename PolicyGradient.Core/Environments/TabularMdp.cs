@@ -90,8 +90,11 @@ public sealed class TabularMdp : DiscreteEnvironment, IFiniteMdp
     /// <inheritdoc/>
     public override int ObservationSize => StateCount;
 
-    /// <summary>State (s, t): the current state index and the steps taken.</summary>
-    public override int StateSize => 2;
+    /// <summary>
+    /// State (s, t, g_hi, g_lo): the current state index, the steps taken, and the high and low 32 bits of the
+    /// generator that draws the transitions (seeded at reset), so that restoring the state restores the future.
+    /// </summary>
+    public override int StateSize => 4;
 
     /// <summary>
     /// Draws an MDP: P(·|s, a) ~ Dirichlet(1, …, 1), r(s, a) ~ U(0, 1), μ₀ ~ Dirichlet(1, …, 1).
@@ -144,18 +147,22 @@ public sealed class TabularMdp : DiscreteEnvironment, IFiniteMdp
     {
         destination[0] = _state;
         destination[1] = _time;
+        destination[2] = _random.State >> 32;
+        destination[3] = (uint)_random.State;
     }
 
     /// <inheritdoc/>
     protected override void WriteState(ReadOnlySpan<double> state)
     {
         int s = (int)state[0], t = (int)state[1];
-        if (s != state[0] || (uint)s >= (uint)StateCount || t != state[1] || t < 0)
+        if (s != state[0] || (uint)s >= (uint)StateCount || t != state[1] || t < 0 || !IsUInt32(state[2]) || !IsUInt32(state[3]))
         {
-            throw new ArgumentOutOfRangeException(nameof(state), $"Expected (s, t) with integer s in [0, {StateCount}) and integer t ≥ 0.");
+            throw new ArgumentOutOfRangeException(nameof(state), $"Expected (s, t, g_hi, g_lo) with integer s in [0, {StateCount}), integer t ≥ 0 and integers g_hi, g_lo in [0, 2³²).");
         }
 
-        (_state, _time) = (s, t);
+        (_state, _time, _random) = (s, t, new SplitMix64(((ulong)state[2] << 32) | (ulong)state[3]));
+
+        static bool IsUInt32(double x) => x >= 0 && x <= uint.MaxValue && x == Math.Floor(x);
     }
 
     private static int SampleIndex(ReadOnlySpan<double> probabilities, double u)

@@ -8,6 +8,9 @@ internal struct SplitMix64(ulong state)
 {
     private ulong _state = state;
 
+    /// <summary>The generator's whole state: <c>new SplitMix64(State)</c> continues the same sequence.</summary>
+    public readonly ulong State => _state;
+
     /// <summary>The next 64 random bits.</summary>
     public ulong NextUInt64()
     {
