@@ -1,3 +1,4 @@
+using PolicyGradient.Distributions;
 using System.Globalization;
 using System.Runtime.InteropServices;
 
@@ -117,32 +118,17 @@ public static class EnvironmentChecker
             problems.Add($"{env.Id}: StateSize must be > 0, is {env.StateSize}.");
         }
 
-        switch (env)
+        try
         {
-            case DiscreteEnvironment d when d.ActionCount <= 0:
-                problems.Add($"{env.Id}: ActionCount must be > 0, is {d.ActionCount}.");
-                break;
-            case ContinuousEnvironment c:
-                if (c.ActionSize <= 0 || c.ActionLow.Length != c.ActionSize || c.ActionHigh.Length != c.ActionSize)
-                {
-                    problems.Add($"{env.Id}: ActionLow and ActionHigh must both have ActionSize = {c.ActionSize} > 0 elements, have {c.ActionLow.Length} and {c.ActionHigh.Length}.");
-                    break;
-                }
-
-                for (int j = 0; j < c.ActionSize; j++)
-                {
-                    if (!double.IsFinite(c.ActionLow[j]) || !double.IsFinite(c.ActionHigh[j]) || c.ActionLow[j] > c.ActionHigh[j])
-                    {
-                        problems.Add($"{env.Id}: action bound {j} must be finite with low ≤ high, is [{c.ActionLow[j]}, {c.ActionHigh[j]}].");
-                    }
-                }
-
-                break;
-            case DiscreteEnvironment or ContinuousEnvironment:
-                break;
-            default:
-                problems.Add($"{env.Id}: derive from DiscreteEnvironment or ContinuousEnvironment so that samplers can act on it.");
-                break;
+            ActionSpace actions = env.ActionSpace; // its factories refuse a count ≤ 0, mismatched or NaN bounds, low ≥ high
+            if (!actions.IsDiscrete && !actions.IsBounded)
+            {
+                problems.Add($"{env.Id}: every action bound must be finite, is {actions}.");
+            }
+        }
+        catch (ArgumentException e)
+        {
+            problems.Add($"{env.Id}: its action space is invalid: {e.Message}");
         }
 
         return problems.Count == before;
@@ -187,7 +173,7 @@ public static class EnvironmentChecker
         for (int t = 1; ; t++)
         {
             DrawAction(first, actions, action);
-            StepResult ra = Step(first, action, a), rb = Step(second, action, b);
+            StepResult ra = first.Step(action, a), rb = second.Step(action, b);
             string at = string.Create(CultureInfo.InvariantCulture, $"{where} step {t}");
             if (!Finite(a, at + " observation", problems))
             {
@@ -234,7 +220,7 @@ public static class EnvironmentChecker
         for (int t = 1; t <= k; t++)
         {
             DrawAction(original, actions, action);
-            if (EndedEarly(Step(original, action, run.Start), t, length, where, problems))
+            if (EndedEarly(original.Step(action, run.Start), t, length, where, problems))
             {
                 return false;
             }
@@ -244,7 +230,7 @@ public static class EnvironmentChecker
         for (int j = 0; j < m; j++)
         {
             DrawAction(original, actions, run.Action(j));
-            run.Results[j] = Step(original, run.Action(j), run.Observation(j));
+            run.Results[j] = original.Step(run.Action(j), run.Observation(j));
             if (EndedEarly(run.Results[j], k + j + 1, length, where, problems))
             {
                 return false;
@@ -283,7 +269,7 @@ public static class EnvironmentChecker
 
         for (int j = 0; j < run.Results.Length; j++)
         {
-            StepResult result = Step(env, run.Action(j), observation);
+            StepResult result = env.Step(run.Action(j), observation);
             if (!SameResult(result, run.Results[j]) || !SameBits(observation, run.Observation(j)))
             {
                 problems.Add(string.Create(CultureInfo.InvariantCulture, $"{restored}, step {run.RestoredStep + j + 1} gave a different observation, reward or terminated flag than the original; the state round-trip must restore everything a step depends on, so WriteState must write all of it and the task must keep no state outside its state vector."));
@@ -302,28 +288,25 @@ public static class EnvironmentChecker
     }
 
     /// <summary>Values per action: 1 (the index, as a double) for a discrete task, ActionSize for a continuous one.</summary>
-    private static int ActionWidth(TaskEnvironment env) => env is ContinuousEnvironment c ? c.ActionSize : 1;
+    private static int ActionWidth(TaskEnvironment env) => env.ActionSpace.Width;
 
     private static Random ActionRandom(int episodeSeed) => new(~episodeSeed);
 
-    /// <summary>Draws a uniformly random valid action: an index in [0, ActionCount) or a point of the action box.</summary>
+    /// <summary>Draws a uniformly random valid action: an index in [0, n) or a point of the action box.</summary>
     private static void DrawAction(TaskEnvironment env, Random random, Span<double> action)
     {
-        if (env is DiscreteEnvironment discrete)
+        ActionSpace space = env.ActionSpace;
+        if (space.IsDiscrete)
         {
-            action[0] = random.Next(discrete.ActionCount);
+            action[0] = random.Next(space.Count);
             return;
         }
 
-        var continuous = (ContinuousEnvironment)env;
         for (int j = 0; j < action.Length; j++)
         {
-            action[j] = continuous.ActionLow[j] + ((continuous.ActionHigh[j] - continuous.ActionLow[j]) * random.NextDouble());
+            action[j] = space.Low[j] + ((space.High[j] - space.Low[j]) * random.NextDouble());
         }
     }
-
-    private static StepResult Step(TaskEnvironment env, ReadOnlySpan<double> action, Span<double> observation) =>
-        env is DiscreteEnvironment discrete ? discrete.Step((int)action[0], observation) : ((ContinuousEnvironment)env).Step(action, observation);
 
     /// <summary>Same reward bits and terminated flag (truncation follows the step counter; compared where it must).</summary>
     private static bool SameResult(StepResult x, StepResult y) =>
