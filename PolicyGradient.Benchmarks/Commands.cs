@@ -241,9 +241,6 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public string? Report { get; init; }
     }
 
-    /// <summary>The checkpoint metadata key holding the task id; <c>evaluate</c> reads it.</summary>
-    public const string TaskKey = "task";
-
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         RunSettings run = settings.Resolve(settings.Seed);
@@ -254,7 +251,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"solved: {result.Solved}, steps to solve: {result.EnvironmentStepsToSolve?.ToString(CultureInfo.InvariantCulture) ?? "—"}, total steps: {result.TotalEnvironmentSteps}, final mean of last 100: {result.FinalRecentMeanReturn:F1}, wall: {result.WallTime.TotalSeconds:F2} s"));
         if (settings.Save is not null)
         {
-            Checkpoint.Save(policy, settings.Save, new Dictionary<string, string> { [TaskKey] = run.Env, ["settings"] = run.Describe(), ["steps"] = result.TotalEnvironmentSteps.ToString(CultureInfo.InvariantCulture) });
+            Checkpoint.Save(policy, settings.Save, new Dictionary<string, string> { ["settings"] = run.Describe(), ["steps"] = result.TotalEnvironmentSteps.ToString(CultureInfo.InvariantCulture) }, task: run.Env);
         }
 
         if (settings.Report is not null)
@@ -351,19 +348,18 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             Tasks.Check("--env", settings.Env);
         }
 
-        Policy policy;
-        IReadOnlyDictionary<string, string> metadata;
+        CheckpointContents checkpoint;
         try
         {
-            policy = Training.Checkpoint.Load(path, out metadata);
+            checkpoint = Training.Checkpoint.Read(path);
         }
         catch (CheckpointException e)
         {
             throw new CheckpointException($"--checkpoint '{path}' cannot be read: {Errors.Plain(e)}", e);
         }
 
-        string env = settings.Env ?? (metadata.TryGetValue(TrainCommand.TaskKey, out string? stored) || metadata.TryGetValue("env", out stored) ? stored
-            : throw new UsageException($"--checkpoint '{path}' stores no task; give --env ID."));
+        Policy policy = checkpoint.Policy;
+        string env = settings.Env ?? checkpoint.Task ?? throw new UsageException($"--checkpoint '{path}' stores no task; give --env ID.");
         Tasks.Check(settings.Env is null ? $"--checkpoint '{path}' (its stored task)" : "--env", env);
         if (Misfit(policy, TaskRegistry.Create(env)) is { } misfit)
         {
@@ -381,13 +377,8 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
     }
 
     /// <summary>Why <paramref name="policy"/> cannot act in <paramref name="task"/>, or null when it can.</summary>
-    public static string? Misfit(Policy policy, TaskEnvironment task) => (policy, task) switch
-    {
-        _ when policy.ObservationSize != task.ObservationSize => string.Create(CultureInfo.InvariantCulture, $"the policy reads {policy.ObservationSize} observations, the task gives {task.ObservationSize}"),
-        (SoftmaxPolicy s, DiscreteEnvironment d) when s.ActionCount != d.ActionCount => string.Create(CultureInfo.InvariantCulture, $"the policy chooses among {s.ActionCount} actions, the task has {d.ActionCount}"),
-        (GaussianPolicy g, ContinuousEnvironment c) when g.ActionSize != c.ActionSize => string.Create(CultureInfo.InvariantCulture, $"the policy's actions have {g.ActionSize} components, the task's {c.ActionSize}"),
-        (SoftmaxPolicy, DiscreteEnvironment) or (GaussianPolicy, ContinuousEnvironment) => null,
-        (SoftmaxPolicy, _) => "the policy chooses discrete actions, the task's actions are continuous",
-        _ => "the policy's actions are continuous, the task's are discrete",
-    };
+    public static string? Misfit(Policy policy, TaskEnvironment task) =>
+        policy.ObservationSize != task.ObservationSize ? string.Create(CultureInfo.InvariantCulture, $"the policy reads {policy.ObservationSize} observations, the task gives {task.ObservationSize}")
+        : !task.ActionSpace.Admits(policy.ActionSpace) ? $"the policy's actions are {policy.ActionSpace}, the task's {task.ActionSpace}"
+        : null;
 }

@@ -37,13 +37,7 @@ internal static class TrainingRun
     public static Policy CreatePolicy(RunSettings s)
     {
         TaskEnvironment task = TaskRegistry.Create(s.Env);
-        int n = task.ObservationSize;
-        return task switch
-        {
-            DiscreteEnvironment d => s.Policy == "mlp" ? SoftmaxPolicy.Mlp(n, s.Hidden, d.ActionCount, s.Seed) : SoftmaxPolicy.Linear(n, d.ActionCount, s.Seed),
-            ContinuousEnvironment c => s.Policy == "mlp" ? GaussianPolicy.Mlp(n, s.Hidden, c.ActionSize, s.Seed, s.InitialLogStd) : GaussianPolicy.Linear(n, c.ActionSize, s.Seed, s.InitialLogStd),
-            _ => throw new NotSupportedException(s.Env),
-        };
+        return PolicyRegistry.CreateForTask(PolicyRegistry.HeadsFor(task.ActionSpace)[0], task.ObservationSize, task.ActionSpace, s.Policy == "mlp" ? s.Hidden : null, s.Seed, s.InitialLogStd);
     }
 
     public static (TrainingResult Result, Policy Policy) Train(RunSettings s, IProgress<TrainingProgress>? progress = null)

@@ -157,12 +157,7 @@ internal sealed class VarianceCommand : Command<VarianceCommand.Settings>
     private static VarianceCell RunCell(VarianceGrid grid, int estimator)
     {
         TaskEnvironment task = TaskRegistry.Create(grid.Env);
-        Policy policy = task switch
-        {
-            DiscreteEnvironment d => SoftmaxPolicy.Linear(d.ObservationSize, d.ActionCount, grid.Seed),
-            ContinuousEnvironment c => GaussianPolicy.Linear(c.ObservationSize, c.ActionSize, grid.Seed),
-            _ => throw new NotSupportedException(grid.Env),
-        };
+        Policy policy = PolicyRegistry.CreateForTask(PolicyRegistry.HeadsFor(task.ActionSpace)[0], task.ObservationSize, task.ActionSpace, null, grid.Seed);
         var random = new Random(grid.Seed);
         for (int k = 0; k < policy.ParameterCount; k++)
         {
@@ -170,15 +165,10 @@ internal sealed class VarianceCommand : Command<VarianceCommand.Settings>
         }
 
         double[] exact = [];
-        if (task is TabularMdp mdp)
+        if (task is IFiniteMdp model)
         {
             exact = new double[policy.ParameterCount];
-            mdp.ExactGradient((SoftmaxPolicy)policy, exact);
-        }
-        else if (task is Bandit bandit)
-        {
-            exact = new double[policy.ParameterCount];
-            bandit.ExactGradient((SoftmaxPolicy)policy, exact);
+            ExactMdp.Gradient(model, policy, exact);
         }
 
         EstimatorStatistics r = EstimatorAnalysis.Run(new Sampler(() => TaskRegistry.Create(grid.Env)), policy, [EstimatorNames.Parse(grid.Estimators[estimator])], grid.Batches, grid.Episodes, grid.Seed, exact)[0];

@@ -21,51 +21,77 @@ public static class GradientCheck
     /// <summary>The default denominator floor of the relative error.</summary>
     public const double DefaultFloor = 1e-3;
 
-    /// <summary>Compares the softmax policy's score at (s, a) with central differences.</summary>
+    /// <summary>Compares the policy's score ∇_θ log π(a|s) at (s, a) with central differences of log π.</summary>
     /// <exception cref="ArgumentException">Bad observation or action, or a step that is not positive and finite.</exception>
-    public static GradientCheckResult Score(SoftmaxPolicy policy, ReadOnlySpan<double> observation, int action, double step = DefaultStep, double floor = DefaultFloor)
-    {
-        ArgumentNullException.ThrowIfNull(policy);
-        double[] s = observation.ToArray();
-        return Compare(policy, step, floor, () => policy.LogProbability(s, action), g => policy.AccumulateScore(s, action, 1.0, g));
-    }
-
-    /// <summary>Compares the Gaussian policy's score at (s, a) with central differences.</summary>
-    /// <exception cref="ArgumentException">Bad observation or action, or a step that is not positive and finite.</exception>
-    public static GradientCheckResult Score(GaussianPolicy policy, ReadOnlySpan<double> observation, ReadOnlySpan<double> action, double step = DefaultStep, double floor = DefaultFloor)
+    public static GradientCheckResult Score(Policy policy, ReadOnlySpan<double> observation, ReadOnlySpan<double> action, double step = DefaultStep, double floor = DefaultFloor)
     {
         ArgumentNullException.ThrowIfNull(policy);
         double[] s = observation.ToArray(), a = action.ToArray();
         return Compare(policy, step, floor, () => policy.LogProbability(s, a), g => policy.AccumulateScore(s, a, 1.0, g));
     }
 
+    /// <summary>Compares the score at (s, a) for a discrete action index a.</summary>
+    /// <exception cref="ArgumentException">Bad observation or action, or a step that is not positive and finite.</exception>
+    public static GradientCheckResult Score(Policy policy, ReadOnlySpan<double> observation, int action, double step = DefaultStep, double floor = DefaultFloor) =>
+        Score(policy, observation, [action], step, floor);
+
+    /// <summary>Compares the entropy gradient ∇_θ H(π(·|s)) with central differences of H.</summary>
+    /// <exception cref="ArgumentException">Bad observation, or a step that is not positive and finite.</exception>
+    public static GradientCheckResult EntropyGradient(Policy policy, ReadOnlySpan<double> observation, double step = DefaultStep, double floor = DefaultFloor)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        double[] s = observation.ToArray();
+        PolicyWorkspace workspace = policy.CreateWorkspace(1);
+        return Compare(policy, step, floor, () => policy.Entropy(s), g => policy.AccumulateEntropyGradients(s, [1.0], g, workspace));
+    }
+
     /// <summary>
     /// Fourth-order central differences of any scalar function of θ, for checking hand-derived gradients in user
     /// code: writes n_k = (J(θ − 2h e_k) − 8 J(θ − h e_k) + 8 J(θ + h e_k) − J(θ + 2h e_k)) / 12h into
-    /// <paramref name="destination"/>, restoring θ bit for bit.
+    /// <paramref name="destination"/>, restoring θ bit for bit after each component, also when
+    /// <paramref name="objective"/> throws (the exception then propagates, with θ restored and the components before
+    /// the failing one written). The arguments are checked before θ is touched.
     /// </summary>
-    /// <exception cref="ArgumentException">destination is not of θ's length, or the step is not positive and finite.</exception>
+    /// <param name="parameters">θ, perturbed one component at a time while <paramref name="objective"/> runs.</param>
+    /// <param name="objective">J, evaluated at the perturbed θ; 4 calls per component.</param>
+    /// <param name="step">h: finite and &gt; 0.</param>
+    /// <param name="destination">n: θ's length, not overlapping θ.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="objective"/> is null.</exception>
+    /// <exception cref="ArgumentException">destination is not of θ's length or overlaps θ.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The step is not finite and &gt; 0.</exception>
     public static void CentralDifferences(Span<double> parameters, Func<double> objective, double step, Span<double> destination)
     {
         ArgumentNullException.ThrowIfNull(objective);
         ThrowHelper.CheckLength(destination.Length, parameters.Length, nameof(destination), "[θ.Length]");
+        if (parameters.Overlaps(destination))
+        {
+            throw new ArgumentException("Expected a destination that does not overlap θ, which is perturbed while it is written.", nameof(destination));
+        }
+
         if (!(step > 0) || !double.IsFinite(step))
         {
-            throw new ArgumentOutOfRangeException(nameof(step), step, "Expected a positive, finite step h.");
+            throw new ArgumentOutOfRangeException(nameof(step), step, "Expected a finite step h > 0.");
         }
 
         for (int k = 0; k < parameters.Length; k++)
         {
-            double original = parameters[k];
-            parameters[k] = original + step;
-            double plus = objective();
-            parameters[k] = original - step;
-            double minus = objective();
-            parameters[k] = original + (2 * step);
-            double plus2 = objective();
-            parameters[k] = original - (2 * step);
-            double minus2 = objective();
-            parameters[k] = original;
+            double original = parameters[k], plus, minus, plus2, minus2;
+            try
+            {
+                parameters[k] = original + step;
+                plus = objective();
+                parameters[k] = original - step;
+                minus = objective();
+                parameters[k] = original + (2 * step);
+                plus2 = objective();
+                parameters[k] = original - (2 * step);
+                minus2 = objective();
+            }
+            finally
+            {
+                parameters[k] = original;
+            }
+
             destination[k] = ((8 * (plus - minus)) - (plus2 - minus2)) / (12 * step);
         }
     }

@@ -4,72 +4,30 @@ using PolicyGradient.Numerics;
 namespace PolicyGradient.Distributions;
 
 /// <summary>
-/// The categorical distribution over A actions parameterised by logits z (the softmax head):
-/// π(a) = exp(z_a) / Σ_b exp(z_b).
+/// The softmax head: the categorical distribution over A actions parameterised by logits z = f ∈ ℝᴬ,
+/// π(a) = exp(z_a) / Σ_b exp(z_b). An action row is one double holding the index a.
 /// <list type="bullet">
 /// <item>log π(a) = z_a − logsumexp(z)</item>
 /// <item>∂ log π(a)/∂z = onehot(a) − softmax(z)</item>
 /// <item>H = logsumexp(z) − Σ_b π(b) z_b</item>
+/// <item>∂H/∂z_k = −π_k (log π_k + H)</item>
 /// </list>
-/// Every formula is max-shifted, so logits of any finite size give finite results.
+/// Every formula is max-shifted, so logits of any finite size give finite results. No head parameters.
 /// </summary>
-public static class Categorical
+public sealed class Categorical : DistributionHead
 {
+    /// <summary>Creates the head over <paramref name="actionCount"/> actions.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="actionCount"/> ≤ 0.</exception>
+    public Categorical(int actionCount)
+        : base(actionCount, ActionSpace.Discrete(actionCount))
+    {
+    }
+
+    /// <inheritdoc/>
+    public override string Name => "softmax";
+
     /// <summary>log π(a) = z_a − logsumexp(z).</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="action"/> is not in [0, A).</exception>
-    public static double LogProbability(ReadOnlySpan<double> logits, int action)
-    {
-        ThrowHelper.CheckIndex(action, logits.Length, nameof(action));
-        return logits[action] - Kernels.LogSumExp(logits);
-    }
-
-    /// <summary>
-    /// destination = weight · ∂ log π(a)/∂z = weight · (onehot(a) − softmax(z)). Overwrites
-    /// <paramref name="destination"/>: [A].
-    /// </summary>
-    /// <exception cref="ArgumentException">A length or the action is out of range.</exception>
-    public static void LogProbabilityGradient(ReadOnlySpan<double> logits, int action, double weight, Span<double> destination)
-    {
-        ThrowHelper.CheckIndex(action, logits.Length, nameof(action));
-        Kernels.Softmax(logits, destination);
-        TensorPrimitives.Multiply(destination, -weight, destination);
-        destination[action] += weight;
-    }
-
-    /// <summary>
-    /// Row by row over B rows: destination[r] = weights[r] · (onehot(actions[r]) − softmax(logits[r])).
-    /// logits, destination: [B, A]; actions, weights: [B]. The exponentials of the whole block are taken in
-    /// one vectorised pass. <paramref name="destination"/> may be <paramref name="logits"/>.
-    /// </summary>
-    /// <exception cref="ArgumentException">A shape does not match, or an action is out of range.</exception>
-    public static void LogProbabilityGradientBatched(int actionCount, ReadOnlySpan<double> logits, ReadOnlySpan<int> actions, ReadOnlySpan<double> weights, Span<double> destination)
-    {
-        ThrowHelper.CheckPositive(actionCount, nameof(actionCount));
-        int batch = actions.Length;
-        ThrowHelper.CheckLength(logits.Length, batch * actionCount, nameof(logits), "[B, A]");
-        ThrowHelper.CheckLength(weights.Length, batch, nameof(weights), "[B] = actions.Length");
-        ThrowHelper.CheckLength(destination.Length, batch * actionCount, nameof(destination), "[B, A]");
-        for (int r = 0; r < batch; r++)
-        {
-            ThrowHelper.CheckIndex(actions[r], actionCount, nameof(actions));
-        }
-
-        // destination[r] = z[r] − max z[r]   (every entry ≤ 0, the largest exactly 0)
-        for (int r = 0; r < batch; r++)
-        {
-            ReadOnlySpan<double> z = logits.Slice(r * actionCount, actionCount);
-            TensorPrimitives.Subtract(z, TensorPrimitives.Max(z), destination.Slice(r * actionCount, actionCount));
-        }
-
-        TensorPrimitives.Exp(destination, destination); // [B, A] in one pass
-        for (int r = 0; r < batch; r++)
-        {
-            Span<double> p = destination.Slice(r * actionCount, actionCount);
-            double w = weights[r];
-            TensorPrimitives.Multiply(p, -w / TensorPrimitives.Sum(p), p);
-            p[actions[r]] += w;
-        }
-    }
+    public static double LogProbability(ReadOnlySpan<double> logits, int action) => logits[action] - Kernels.LogSumExp(logits);
 
     /// <summary>Entropy H = −Σ_a π(a) log π(a) = logsumexp(z) − Σ_a π(a) z_a, in nats.</summary>
     public static double Entropy(ReadOnlySpan<double> logits)
@@ -88,15 +46,8 @@ public static class Categorical
     /// Draws a ~ π by inverting the cumulative distribution of the max-shifted weights exp(z_a − max z) against
     /// one uniform draw; allocates nothing.
     /// </summary>
-    /// <exception cref="ArgumentException"><paramref name="logits"/> is empty.</exception>
     public static int Sample(ReadOnlySpan<double> logits, Random random)
     {
-        ArgumentNullException.ThrowIfNull(random);
-        if (logits.IsEmpty)
-        {
-            throw new ArgumentException("Expected at least one logit.", nameof(logits));
-        }
-
         double max = TensorPrimitives.Max(logits);
         double total = 0;
         foreach (double z in logits)
@@ -119,14 +70,80 @@ public static class Categorical
     }
 
     /// <summary>The most probable action, argmax_a z_a (the lowest index on ties).</summary>
-    /// <exception cref="ArgumentException"><paramref name="logits"/> is empty.</exception>
-    public static int Mode(ReadOnlySpan<double> logits)
+    public static int Mode(ReadOnlySpan<double> logits) => TensorPrimitives.IndexOfMax(logits);
+
+    /// <inheritdoc/>
+    protected internal override double LogProbability(ReadOnlySpan<double> f, ReadOnlySpan<double> parameters, ReadOnlySpan<double> action) =>
+        LogProbability(f, (int)action[0]);
+
+    /// <inheritdoc/>
+    protected internal override double Sample(ReadOnlySpan<double> f, ReadOnlySpan<double> parameters, Random random, Span<double> action)
     {
-        if (logits.IsEmpty)
+        int a = Sample(f, random);
+        action[0] = a;
+        return LogProbability(f, a);
+    }
+
+    /// <summary>The greedy action argmax_a z_a.</summary>
+    protected internal override void Mode(ReadOnlySpan<double> f, ReadOnlySpan<double> parameters, Span<double> action) => action[0] = Mode(f);
+
+    /// <summary>mean = Σ_a a π(a), variance = Σ_a (a − mean)² π(a), of the index a.</summary>
+    protected internal override void Moments(ReadOnlySpan<double> f, ReadOnlySpan<double> parameters, Span<double> mean, Span<double> variance)
+    {
+        double lse = Kernels.LogSumExp(f), m = 0, v = 0;
+        for (int a = 0; a < f.Length; a++)
         {
-            throw new ArgumentException("Expected at least one logit.", nameof(logits));
+            m += a * Math.Exp(f[a] - lse);
         }
 
-        return TensorPrimitives.IndexOfMax(logits);
+        for (int a = 0; a < f.Length; a++)
+        {
+            v += (a - m) * (a - m) * Math.Exp(f[a] - lse);
+        }
+
+        (mean[0], variance[0]) = (m, v);
+    }
+
+    /// <inheritdoc/>
+    protected internal override double Entropy(ReadOnlySpan<double> f, ReadOnlySpan<double> parameters) => Entropy(f);
+
+    /// <summary>fGradient = w · (onehot(a) − softmax(z)): the batched pass with one row.</summary>
+    protected internal override void LogProbabilityGradient(ReadOnlySpan<double> f, ReadOnlySpan<double> parameters, ReadOnlySpan<double> action, double weight, Span<double> fGradient, Span<double> parameterGradient) =>
+        LogProbabilityGradients(f, parameters, action, new ReadOnlySpan<double>(in weight), fGradient, parameterGradient);
+
+    /// <summary>fGradient_k = −w π_k (log π_k + H), with log π_k = z_k − logsumexp(z).</summary>
+    protected internal override void EntropyGradient(ReadOnlySpan<double> f, ReadOnlySpan<double> parameters, double weight, Span<double> fGradient, Span<double> parameterGradient)
+    {
+        double lse = Kernels.LogSumExp(f), entropy = Entropy(f);
+        for (int k = 0; k < f.Length; k++)
+        {
+            double logPi = f[k] - lse;
+            fGradient[k] = -weight * Math.Exp(logPi) * (logPi + entropy);
+        }
+    }
+
+    /// <summary>
+    /// Row by row over B rows: fGradients[r] = w_r (onehot(a_r) − softmax(z_r)), the exponentials of the whole block
+    /// taken in one vectorised pass.
+    /// </summary>
+    protected internal override void LogProbabilityGradients(ReadOnlySpan<double> f, ReadOnlySpan<double> parameters, ReadOnlySpan<double> actions, ReadOnlySpan<double> weights, Span<double> fGradients, Span<double> parameterGradient)
+    {
+        int a = InputSize, batch = weights.Length;
+
+        // fGradients[r] = z[r] − max z[r]   (every entry ≤ 0, the largest exactly 0)
+        for (int r = 0; r < batch; r++)
+        {
+            ReadOnlySpan<double> z = f.Slice(r * a, a);
+            TensorPrimitives.Subtract(z, TensorPrimitives.Max(z), fGradients.Slice(r * a, a));
+        }
+
+        TensorPrimitives.Exp(fGradients[..(batch * a)], fGradients); // [B, A] in one pass
+        for (int r = 0; r < batch; r++)
+        {
+            Span<double> p = fGradients.Slice(r * a, a);
+            double w = weights[r];
+            TensorPrimitives.Multiply(p, -w / TensorPrimitives.Sum(p), p);
+            p[(int)actions[r]] += w;
+        }
     }
 }

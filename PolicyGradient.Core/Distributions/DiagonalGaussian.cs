@@ -1,21 +1,23 @@
+using System.Globalization;
 using MathNet.Numerics.Distributions;
 using PolicyGradient.Numerics;
 
 namespace PolicyGradient.Distributions;
 
 /// <summary>
-/// The Gaussian with mean μ ∈ ℝᵈ and diagonal covariance diag(σ²), parameterised by log σ so that σ &gt; 0 by
-/// construction:
+/// The Gaussian head: mean μ = f ∈ ℝᵈ and diagonal covariance diag(σ²), parameterised by a state-independent
+/// log σ that is either learned (the head's d parameters φ) or fixed (a setting):
 /// <list type="bullet">
 /// <item>log π(a) = −½ Σ_j ((a_j − μ_j)/σ_j)² − Σ_j log σ_j − (d/2) log 2π</item>
 /// <item>∂ log π/∂μ_j = (a_j − μ_j)/σ_j²</item>
 /// <item>∂ log π/∂log σ_j = ((a_j − μ_j)/σ_j)² − 1</item>
-/// <item>H = Σ_j log σ_j + (d/2)(1 + log 2π)</item>
+/// <item>H = Σ_j log σ_j + (d/2)(1 + log 2π), so ∂H/∂μ = 0 and ∂H/∂log σ_j = 1</item>
 /// </list>
-/// Policies keep log σ inside [<see cref="LogStdMin"/>, <see cref="LogStdMax"/>], so σ ∈ [2.1e−9, 7.39]
-/// never underflows or overflows and σ² stays a normal double.
+/// The effective log σ_j is clamp(φ_j, <see cref="LogStdMin"/>, <see cref="LogStdMax"/>), so σ ∈ [2.1e−9, 7.39]
+/// never underflows or overflows; outside that range its derivative is 0, exactly what finite differences of the
+/// clamped density give. Actions are unbounded (the task clips).
 /// </summary>
-public static class DiagonalGaussian
+public sealed class DiagonalGaussian : DistributionHead
 {
     /// <summary>Lower end of the log σ range: σ ≥ e^−20 ≈ 2.06e−9.</summary>
     public const double LogStdMin = -20.0;
@@ -26,70 +28,138 @@ public static class DiagonalGaussian
     /// <summary>log 2π.</summary>
     public const double LogTwoPi = 1.8378770664093454835606594728112;
 
-    /// <summary>log π(a) for mean μ and log standard deviations log σ, all of length d.</summary>
-    /// <exception cref="ArgumentException">The lengths differ.</exception>
-    public static double LogProbability(ReadOnlySpan<double> mean, ReadOnlySpan<double> logStd, ReadOnlySpan<double> action)
+    private readonly double[] _fixedLogStd;
+
+    /// <summary>Creates the head over d = <paramref name="actionSize"/> dimensions.</summary>
+    /// <param name="actionSize">d.</param>
+    /// <param name="initialLogStd">The initial (learned) or constant (fixed) log σ of every dimension.</param>
+    /// <param name="learnLogStd">Whether log σ is part of θ and receives a score.</param>
+    /// <exception cref="ArgumentOutOfRangeException">d ≤ 0, or <paramref name="initialLogStd"/> is not finite or outside [LogStdMin, LogStdMax].</exception>
+    public DiagonalGaussian(int actionSize, double initialLogStd = 0, bool learnLogStd = true)
+        : base(actionSize, ActionSpace.Unbounded(actionSize))
     {
-        CheckShapes(mean, logStd, action);
-        double quadratic = 0, logDet = 0;
-        for (int j = 0; j < mean.Length; j++)
+        if (!double.IsFinite(initialLogStd) || initialLogStd < LogStdMin || initialLogStd > LogStdMax)
         {
-            double u = (action[j] - mean[j]) * Math.Exp(-logStd[j]); // (a − μ)/σ
-            quadratic += u * u;
-            logDet += logStd[j];
+            throw new ArgumentOutOfRangeException(nameof(initialLogStd), initialLogStd, $"Expected a finite log σ in [{LogStdMin}, {LogStdMax}].");
         }
 
-        return (-0.5 * quadratic) - logDet - (0.5 * mean.Length * LogTwoPi);
-    }
-
-    /// <summary>
-    /// meanGradient = weight · (a − μ)/σ² and logStdGradient = weight · (((a − μ)/σ)² − 1). Both overwrite.
-    /// </summary>
-    /// <exception cref="ArgumentException">A length differs from d.</exception>
-    public static void LogProbabilityGradient(ReadOnlySpan<double> mean, ReadOnlySpan<double> logStd, ReadOnlySpan<double> action, double weight, Span<double> meanGradient, Span<double> logStdGradient)
-    {
-        CheckShapes(mean, logStd, action);
-        ThrowHelper.CheckLength(meanGradient.Length, mean.Length, nameof(meanGradient), "[d]");
-        ThrowHelper.CheckLength(logStdGradient.Length, mean.Length, nameof(logStdGradient), "[d]");
-        for (int j = 0; j < mean.Length; j++)
+        InitialLogStd = initialLogStd;
+        LearnsLogStd = learnLogStd;
+        _fixedLogStd = learnLogStd ? [] : Enumerable.Repeat(initialLogStd, actionSize).ToArray();
+        Settings = new Dictionary<string, string>
         {
-            double inverseStd = Math.Exp(-logStd[j]);
-            double u = (action[j] - mean[j]) * inverseStd; // (a − μ)/σ
-            meanGradient[j] = weight * u * inverseStd;
-            logStdGradient[j] = weight * ((u * u) - 1.0);
-        }
+            ["learnLogStd"] = learnLogStd ? "true" : "false",
+            ["initialLogStd"] = initialLogStd.ToString("R", CultureInfo.InvariantCulture),
+        };
     }
 
-    /// <summary>Entropy H = Σ_j log σ_j + (d/2)(1 + log 2π), in nats.</summary>
-    public static double Entropy(ReadOnlySpan<double> logStd)
-    {
-        double sum = 0;
-        foreach (double s in logStd)
-        {
-            sum += s;
-        }
+    /// <inheritdoc/>
+    public override string Name => "gaussian";
 
-        return sum + (0.5 * logStd.Length * (1.0 + LogTwoPi));
-    }
+    /// <summary>d.</summary>
+    public int ActionSize => InputSize;
 
-    /// <summary>a = μ + σ ⊙ ε with ε ~ N(0, I) (MathNet's normal sampler over <paramref name="random"/>).</summary>
-    /// <exception cref="ArgumentException">A length differs from d.</exception>
-    public static void Sample(ReadOnlySpan<double> mean, ReadOnlySpan<double> logStd, Random random, Span<double> destination)
-    {
-        ArgumentNullException.ThrowIfNull(random);
-        CheckShapes(mean, logStd, destination);
-        for (int j = 0; j < mean.Length; j++)
-        {
-            destination[j] = mean[j] + (Math.Exp(logStd[j]) * Normal.Sample(random, 0.0, 1.0));
-        }
-    }
+    /// <summary>Whether log σ is learned (φ = log σ, d parameters).</summary>
+    public bool LearnsLogStd { get; }
+
+    /// <summary>The initial (learned) or constant (fixed) log σ.</summary>
+    public double InitialLogStd { get; }
+
+    /// <inheritdoc/>
+    public override int ParameterCount => LearnsLogStd ? ActionSize : 0;
+
+    /// <inheritdoc/>
+    public override IReadOnlyDictionary<string, string> Settings { get; }
 
     /// <summary>Clamps a log standard deviation into [<see cref="LogStdMin"/>, <see cref="LogStdMax"/>].</summary>
     public static double ClampLogStd(double logStd) => Math.Clamp(logStd, LogStdMin, LogStdMax);
 
-    private static void CheckShapes(ReadOnlySpan<double> mean, ReadOnlySpan<double> logStd, ReadOnlySpan<double> action)
+    /// <summary>The effective log σ_j.</summary>
+    internal double LogStd(ReadOnlySpan<double> parameters, int j) => ClampLogStd(LearnsLogStd ? parameters[j] : _fixedLogStd[j]);
+
+    /// <inheritdoc/>
+    protected internal override void InitializeParameters(Span<double> parameters) => parameters.Fill(InitialLogStd);
+
+    /// <inheritdoc/>
+    protected internal override double LogProbability(ReadOnlySpan<double> f, ReadOnlySpan<double> parameters, ReadOnlySpan<double> action)
     {
-        ThrowHelper.CheckLength(logStd.Length, mean.Length, nameof(logStd), "[d] = mean.Length");
-        ThrowHelper.CheckLength(action.Length, mean.Length, nameof(action), "[d] = mean.Length");
+        double quadratic = 0, logDet = 0;
+        for (int j = 0; j < f.Length; j++)
+        {
+            double logStd = LogStd(parameters, j);
+            double u = (action[j] - f[j]) * Math.Exp(-logStd); // (a − μ)/σ
+            quadratic += u * u;
+            logDet += logStd;
+        }
+
+        return (-0.5 * quadratic) - logDet - (0.5 * f.Length * LogTwoPi);
     }
+
+    /// <summary>a = μ + σ ⊙ ε with ε ~ N(0, I) (MathNet's normal sampler over <paramref name="random"/>).</summary>
+    protected internal override double Sample(ReadOnlySpan<double> f, ReadOnlySpan<double> parameters, Random random, Span<double> action)
+    {
+        for (int j = 0; j < f.Length; j++)
+        {
+            action[j] = f[j] + (Math.Exp(LogStd(parameters, j)) * Normal.Sample(random, 0.0, 1.0));
+        }
+
+        return LogProbability(f, parameters, action);
+    }
+
+    /// <summary>The mean μ (also the mode).</summary>
+    protected internal override void Mode(ReadOnlySpan<double> f, ReadOnlySpan<double> parameters, Span<double> action) => f.CopyTo(action);
+
+    /// <summary>mean_j = μ_j, variance_j = σ_j².</summary>
+    protected internal override void Moments(ReadOnlySpan<double> f, ReadOnlySpan<double> parameters, Span<double> mean, Span<double> variance)
+    {
+        for (int j = 0; j < ActionSize; j++)
+        {
+            mean[j] = f[j];
+            variance[j] = Math.Exp(2 * LogStd(parameters, j));
+        }
+    }
+
+    /// <inheritdoc/>
+    protected internal override double Entropy(ReadOnlySpan<double> f, ReadOnlySpan<double> parameters)
+    {
+        double sum = 0;
+        for (int j = 0; j < ActionSize; j++)
+        {
+            sum += LogStd(parameters, j);
+        }
+
+        return sum + (0.5 * ActionSize * (1.0 + LogTwoPi));
+    }
+
+    /// <summary>fGradient_j = w (a_j − μ_j)/σ_j²; φ̄_j += w (((a_j − μ_j)/σ_j)² − 1) where the clamp is inactive.</summary>
+    protected internal override void LogProbabilityGradient(ReadOnlySpan<double> f, ReadOnlySpan<double> parameters, ReadOnlySpan<double> action, double weight, Span<double> fGradient, Span<double> parameterGradient)
+    {
+        for (int j = 0; j < f.Length; j++)
+        {
+            double inverseStd = Math.Exp(-LogStd(parameters, j));
+            double u = (action[j] - f[j]) * inverseStd; // (a − μ)/σ
+            fGradient[j] = weight * u * inverseStd;
+            if (LearnsClamped(parameters, j))
+            {
+                parameterGradient[j] += weight * ((u * u) - 1.0);
+            }
+        }
+    }
+
+    /// <summary>fGradient = 0; φ̄_j += w where the clamp is inactive.</summary>
+    protected internal override void EntropyGradient(ReadOnlySpan<double> f, ReadOnlySpan<double> parameters, double weight, Span<double> fGradient, Span<double> parameterGradient)
+    {
+        fGradient.Clear();
+        for (int j = 0; j < ActionSize; j++)
+        {
+            if (LearnsClamped(parameters, j))
+            {
+                parameterGradient[j] += weight;
+            }
+        }
+    }
+
+    // Whether log σ_j is learned and inside the clamp range, where its derivative is 1.
+    private bool LearnsClamped(ReadOnlySpan<double> parameters, int j) =>
+        LearnsLogStd && parameters[j] >= LogStdMin && parameters[j] <= LogStdMax;
 }

@@ -1,13 +1,12 @@
 using MathNet.Numerics.Distributions;
 using PolicyGradient.Numerics;
-using PolicyGradient.Policies;
 
 namespace PolicyGradient.Environments;
 
 /// <summary>
 /// A K-armed bandit with Gaussian rewards r ~ N(μ_a, σ_a²): one-step episodes whose single observation is the
-/// constant one-hot vector [1], so a linear-softmax policy is the tabular softmax over arms. With a softmax
-/// policy it gives, exactly, the objective J(θ) = Σ_a π_a μ_a, its gradient ∇J = Σ_a π_a μ_a ∇log π_a, and the
+/// constant one-hot vector [1], so a linear-softmax policy is the tabular softmax over arms. With a policy over K
+/// actions, <c>Analysis.ExactBandit</c> gives, exactly, the objective J(θ) = Σ_a π_a μ_a, its gradient ∇J = Σ_a π_a μ_a ∇log π_a, and the
 /// total variance (trace of the covariance) of the single-sample REINFORCE estimator ĝ = ∇log π(a)(r − b) with a
 /// constant baseline b:
 /// <code>
@@ -15,9 +14,9 @@ namespace PolicyGradient.Environments;
 /// </code>
 /// (derived, with the two-armed closed form, in docs/derivations.md).
 /// </summary>
-public sealed class Bandit : DiscreteEnvironment
+public sealed class Bandit : DiscreteEnvironment, IFiniteMdp
 {
-    private readonly double[] _means, _deviations;
+    private readonly double[] _means, _deviations, _ones;
     private double _noise; // ε ~ N(0, 1) drawn at reset: r = μ_a + σ_a ε, so a step is a function of the state
     private bool _pulled;
 
@@ -39,6 +38,7 @@ public sealed class Bandit : DiscreteEnvironment
 
         _means = (double[])means.Clone();
         _deviations = (double[])standardDeviations.Clone();
+        _ones = Enumerable.Repeat(1.0, means.Length).ToArray();
     }
 
     /// <inheritdoc/>
@@ -53,52 +53,29 @@ public sealed class Bandit : DiscreteEnvironment
     /// <summary>State (ε, pulled): the reward noise drawn at reset and whether the arm was pulled.</summary>
     public override int StateSize => 2;
 
+    /// <summary>One state (the constant observation).</summary>
+    int IFiniteMdp.StateCount => 1;
+
+    /// <summary>One step.</summary>
+    int IFiniteMdp.Horizon => 1;
+
+    /// <summary>γ is irrelevant for one step; 1.</summary>
+    double IFiniteMdp.Discount => 1;
+
+    /// <summary>Every arm leads back to the one state: [1, K, 1] of ones.</summary>
+    ReadOnlySpan<double> IFiniteMdp.Transitions => _ones;
+
+    /// <summary>r(s, a) = μ_a.</summary>
+    ReadOnlySpan<double> IFiniteMdp.Rewards => _means;
+
+    /// <summary>μ₀ = [1].</summary>
+    ReadOnlySpan<double> IFiniteMdp.Initial => _ones.AsSpan(0, 1);
+
     /// <summary>μ_a, the mean reward of each arm.</summary>
     public ReadOnlySpan<double> Means => _means;
 
     /// <summary>σ_a, the reward standard deviation of each arm.</summary>
     public ReadOnlySpan<double> StandardDeviations => _deviations;
-
-    /// <summary>J(θ) = Σ_a π_a μ_a.</summary>
-    /// <exception cref="ArgumentException">The policy is not over one observation and K actions.</exception>
-    public double ExactObjective(SoftmaxPolicy policy) => Kernels.Dot(Probabilities(policy), _means);
-
-    /// <summary>∇J(θ) = Σ_a π_a μ_a ∇_θ log π_a, written into <paramref name="gradient"/> (overwritten).</summary>
-    /// <exception cref="ArgumentException">Wrong policy shape or gradient length.</exception>
-    public void ExactGradient(SoftmaxPolicy policy, Span<double> gradient)
-    {
-        double[] pi = Probabilities(policy);
-        ThrowHelper.CheckLength(gradient.Length, policy.ParameterCount, nameof(gradient), "[policy.ParameterCount]");
-        gradient.Clear();
-        for (int a = 0; a < pi.Length; a++)
-        {
-            policy.AccumulateScore([1.0], a, pi[a] * _means[a], gradient);
-        }
-    }
-
-    /// <summary>
-    /// tr Cov[∇log π(a)(r − b)] for a ~ π, r ~ N(μ_a, σ_a²): the total variance of the single-sample REINFORCE
-    /// estimator with constant baseline b. Divide by N for the mean of N independent samples.
-    /// </summary>
-    /// <exception cref="ArgumentException">Wrong policy shape, or a non-finite baseline.</exception>
-    public double ExactReinforceVariance(SoftmaxPolicy policy, double baseline = 0)
-    {
-        ThrowHelper.CheckFinite(baseline, nameof(baseline));
-        double[] pi = Probabilities(policy);
-        var score = new double[policy.ParameterCount];
-        var mean = new double[policy.ParameterCount];
-        ExactGradient(policy, mean);
-        double secondMoment = 0;
-        for (int a = 0; a < pi.Length; a++)
-        {
-            Array.Clear(score);
-            policy.AccumulateScore([1.0], a, 1.0, score);
-            double deviation = _means[a] - baseline;
-            secondMoment += pi[a] * Kernels.Dot(score, score) * ((_deviations[a] * _deviations[a]) + (deviation * deviation));
-        }
-
-        return secondMoment - Kernels.Dot(mean, mean);
-    }
 
     /// <inheritdoc/>
     protected override void ResetState(Random random)
@@ -126,17 +103,4 @@ public sealed class Bandit : DiscreteEnvironment
 
     /// <inheritdoc/>
     protected override void WriteState(ReadOnlySpan<double> state) => (_noise, _pulled) = (state[0], state[1] != 0);
-
-    private double[] Probabilities(SoftmaxPolicy policy)
-    {
-        ArgumentNullException.ThrowIfNull(policy);
-        if (policy.ObservationSize != 1 || policy.ActionCount != ActionCount)
-        {
-            throw new ArgumentException($"Expected a softmax policy over 1 observation and {ActionCount} actions, got {policy.ObservationSize} and {policy.ActionCount}.", nameof(policy));
-        }
-
-        var pi = new double[ActionCount];
-        policy.Probabilities([1.0], pi);
-        return pi;
-    }
 }

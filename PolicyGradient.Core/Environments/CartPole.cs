@@ -63,7 +63,7 @@ public sealed class CartPole : DiscreteEnvironment
         _xDot += Tau * xAcc;
         _theta += Tau * _thetaDot;
         _thetaDot += Tau * thetaAcc;
-        bool terminated = _x < -XThreshold || _x > XThreshold || _theta < -ThetaThreshold || _theta > ThetaThreshold;
+        bool terminated = OutsideLimits();
         if (!terminated)
         {
             return (1.0, false);
@@ -97,7 +97,16 @@ public sealed class CartPole : DiscreteEnvironment
         destination[3] = _thetaDot;
     }
 
-    /// <inheritdoc/>
-    protected override void WriteState(ReadOnlySpan<double> state) =>
+    /// <summary>
+    /// Sets [x, ẋ, θ, θ̇]. Gymnasium's steps_beyond_terminated is not in the state vector, so it follows from the
+    /// state: a state outside the limits has already reported its termination (the next step returns reward 0),
+    /// one inside has not. That is exact for every state of an episode up to its termination.
+    /// </summary>
+    protected override void WriteState(ReadOnlySpan<double> state)
+    {
         (_x, _xDot, _theta, _thetaDot) = (state[0], state[1], state[2], state[3]);
+        _stepsBeyondTerminated = OutsideLimits() ? 0 : -1;
+    }
+
+    private bool OutsideLimits() => _x < -XThreshold || _x > XThreshold || _theta < -ThetaThreshold || _theta > ThetaThreshold;
 }

@@ -35,8 +35,11 @@ public sealed class LaneKeeping : ContinuousEnvironment
     /// <inheritdoc/>
     public override int ObservationSize => LaneKeepingCar.ObservationSize;
 
-    /// <summary>State (s, d, ψ, v): arc length, lateral offset, heading error, speed.</summary>
-    public override int StateSize => 4;
+    /// <summary>
+    /// State (s, d, ψ, v, road): arc length, lateral offset, heading error, speed, then the road's 9 parameters
+    /// (<see cref="LaneKeepingRoad.ParameterCount"/>), so that a restored state drives the same road.
+    /// </summary>
+    public override int StateSize => LaneKeepingCar.StateSize;
 
     /// <inheritdoc/>
     public override int ActionSize => 1;
@@ -92,8 +95,11 @@ public sealed class DiscreteLaneKeeping : DiscreteEnvironment
     /// <inheritdoc/>
     public override int ObservationSize => LaneKeepingCar.ObservationSize;
 
-    /// <summary>State (s, d, ψ, v): arc length, lateral offset, heading error, speed.</summary>
-    public override int StateSize => 4;
+    /// <summary>
+    /// State (s, d, ψ, v, road): arc length, lateral offset, heading error, speed, then the road's 9 parameters
+    /// (<see cref="LaneKeepingRoad.ParameterCount"/>), so that a restored state drives the same road.
+    /// </summary>
+    public override int StateSize => LaneKeepingCar.StateSize;
 
     /// <inheritdoc/>
     public override int ActionCount => Angles.Length;

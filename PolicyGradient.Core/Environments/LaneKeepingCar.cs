@@ -22,6 +22,9 @@ internal sealed class LaneKeepingCar
     /// <summary>Observation: d/half-width, ψ, v/15, and κ/κ_max at s, s + 10, …, s + 40 m.</summary>
     public const int ObservationSize = 3 + PreviewPoints;
 
+    /// <summary>State: (s, d, ψ, v), then the road's parameters.</summary>
+    public const int StateSize = 4 + LaneKeepingRoad.ParameterCount;
+
     private readonly int? _roadSeed;
 
     public LaneKeepingCar(int? roadSeed)
@@ -89,7 +92,12 @@ internal sealed class LaneKeepingCar
         state[1] = D;
         state[2] = Psi;
         state[3] = V;
+        Road.Read(state[4..]);
     }
 
-    public void Write(ReadOnlySpan<double> state) => (S, D, Psi, V) = (state[0], state[1], state[2], state[3]);
+    public void Write(ReadOnlySpan<double> state)
+    {
+        (S, D, Psi, V) = (state[0], state[1], state[2], state[3]);
+        Road.Write(state[4..]);
+    }
 }

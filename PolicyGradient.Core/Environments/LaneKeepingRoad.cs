@@ -11,6 +11,9 @@ public sealed class LaneKeepingRoad
     /// <summary>The largest curvature any road has, in m⁻¹.</summary>
     public const double MaxCurvature = 0.02;
 
+    /// <summary>The number of parameters that define a road: a_i, 2π/λ_i and φ_i for i = 1, 2, 3.</summary>
+    public const int ParameterCount = 9;
+
     private readonly double[] _amplitude = new double[3], _waveNumber = new double[3], _phase = new double[3];
 
     /// <summary>Draws a road from <paramref name="random"/>.</summary>
@@ -30,6 +33,22 @@ public sealed class LaneKeepingRoad
         }
 
         return k;
+    }
+
+    /// <summary>Copies (a₁, a₂, a₃, 2π/λ₁, 2π/λ₂, 2π/λ₃, φ₁, φ₂, φ₃) into the first <see cref="ParameterCount"/> elements.</summary>
+    internal void Read(Span<double> destination)
+    {
+        _amplitude.CopyTo(destination);
+        _waveNumber.CopyTo(destination[3..]);
+        _phase.CopyTo(destination[6..]);
+    }
+
+    /// <summary>Replaces the road with the parameters <see cref="Read"/> wrote.</summary>
+    internal void Write(ReadOnlySpan<double> parameters)
+    {
+        parameters[..3].CopyTo(_amplitude);
+        parameters[3..6].CopyTo(_waveNumber);
+        parameters[6..9].CopyTo(_phase);
     }
 
     /// <summary>Replaces the road with a new one drawn from <paramref name="random"/> (allocates nothing).</summary>

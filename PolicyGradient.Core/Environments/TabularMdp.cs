@@ -1,5 +1,4 @@
 using PolicyGradient.Numerics;
-using PolicyGradient.Policies;
 
 namespace PolicyGradient.Environments;
 
@@ -7,7 +6,8 @@ namespace PolicyGradient.Environments;
 /// A finite-horizon tabular MDP: S states, A actions, horizon H, transition probabilities P(s'|s, a), rewards
 /// r(s, a), start distribution μ₀ and discount γ ∈ [0, 1]. The observation is the one-hot vector of the state, so a
 /// linear-softmax policy is the tabular softmax policy. Every episode lasts exactly H steps (terminated at step H).
-/// For any softmax policy over one-hot states it computes the exact objective and gradient by dynamic programming:
+/// For any policy over one-hot states and A actions, <c>Analysis.ExactMdp</c> computes the exact objective and
+/// gradient by dynamic programming:
 /// <code>
 /// d₀ = μ₀,   d_{t+1}(s') = Σ_{s,a} d_t(s) π(a|s) P(s'|s,a)                 (forward: state distributions)
 /// V_H = 0,   Q_t(s,a) = r(s,a) + γ Σ_{s'} P(s'|s,a) V_{t+1}(s'),  V_t(s) = Σ_a π(a|s) Q_t(s,a)   (backward)
@@ -16,7 +16,7 @@ namespace PolicyGradient.Environments;
 /// </code>
 /// The score comes from the policy itself, so the exact gradient holds for an MLP-softmax policy too.
 /// </summary>
-public sealed class TabularMdp : DiscreteEnvironment
+public sealed class TabularMdp : DiscreteEnvironment, IFiniteMdp
 {
     private readonly double[] _transitions; // [S, A, S]
     private readonly double[] _rewards;     // [S, A]
@@ -66,6 +66,15 @@ public sealed class TabularMdp : DiscreteEnvironment
     /// <inheritdoc/>
     public override string Id => "TabularMdp";
 
+    /// <summary>P(s'|s, a): [S, A, S] row-major.</summary>
+    public ReadOnlySpan<double> Transitions => _transitions;
+
+    /// <summary>r(s, a): [S, A].</summary>
+    public ReadOnlySpan<double> Rewards => _rewards;
+
+    /// <summary>μ₀(s): [S].</summary>
+    public ReadOnlySpan<double> Initial => _initial;
+
     /// <summary>S, the number of states.</summary>
     public int StateCount { get; }
 
@@ -81,8 +90,11 @@ public sealed class TabularMdp : DiscreteEnvironment
     /// <inheritdoc/>
     public override int ObservationSize => StateCount;
 
-    /// <summary>State (s, t): the current state index and the steps taken.</summary>
-    public override int StateSize => 2;
+    /// <summary>
+    /// State (s, t, g_hi, g_lo): the current state index, the steps taken, and the high and low 32 bits of the
+    /// generator that draws the transitions (seeded at reset), so that restoring the state restores the future.
+    /// </summary>
+    public override int StateSize => 4;
 
     /// <summary>
     /// Draws an MDP: P(·|s, a) ~ Dirichlet(1, …, 1), r(s, a) ~ U(0, 1), μ₀ ~ Dirichlet(1, …, 1).
@@ -103,62 +115,6 @@ public sealed class TabularMdp : DiscreteEnvironment
         var initial = new double[states];
         DrawDirichlet(random, initial);
         return new TabularMdp(transitions, rewards, initial, actions, horizon, discount);
-    }
-
-    /// <summary>J(θ) = E[Σ_{t&lt;H} γᵗ r_t] under <paramref name="policy"/>, exactly.</summary>
-    /// <exception cref="ArgumentException">The policy is not over S one-hot observations and A actions.</exception>
-    public double ExactObjective(SoftmaxPolicy policy)
-    {
-        double[] pi = PolicyTable(policy);
-        double[] q = BackwardQ(pi);
-        double j = 0;
-        for (int s = 0; s < StateCount; s++)
-        {
-            for (int a = 0; a < ActionCount; a++)
-            {
-                j += _initial[s] * pi[(s * ActionCount) + a] * q[(s * ActionCount) + a];
-            }
-        }
-
-        return j;
-    }
-
-    /// <summary>Writes ∇_θ J(θ) into <paramref name="gradient"/> (overwritten), exactly.</summary>
-    /// <exception cref="ArgumentException">Wrong policy shape or gradient length.</exception>
-    public void ExactGradient(SoftmaxPolicy policy, Span<double> gradient)
-    {
-        ThrowHelper.CheckLength(gradient.Length, policy.ParameterCount, nameof(gradient), "[policy.ParameterCount]");
-        double[] pi = PolicyTable(policy);
-        double[] q = BackwardQ(pi); // [H, S, A], Q_t
-        gradient.Clear();
-        int sa = StateCount * ActionCount;
-        var d = (double[])_initial.Clone();
-        var next = new double[StateCount];
-        var observation = new double[StateCount];
-        double discountPower = 1;
-        for (int t = 0; t < Horizon; t++)
-        {
-            for (int s = 0; s < StateCount; s++)
-            {
-                if (d[s] == 0)
-                {
-                    continue;
-                }
-
-                observation[s] = 1;
-                for (int a = 0; a < ActionCount; a++)
-                {
-                    double weight = discountPower * d[s] * pi[(s * ActionCount) + a] * q[(t * sa) + (s * ActionCount) + a];
-                    policy.AccumulateScore(observation, a, weight, gradient);
-                }
-
-                observation[s] = 0;
-            }
-
-            Propagate(pi, d, next);
-            (d, next) = (next, d);
-            discountPower *= Discount;
-        }
     }
 
     /// <inheritdoc/>
@@ -191,78 +147,22 @@ public sealed class TabularMdp : DiscreteEnvironment
     {
         destination[0] = _state;
         destination[1] = _time;
+        destination[2] = _random.State >> 32;
+        destination[3] = (uint)_random.State;
     }
 
     /// <inheritdoc/>
     protected override void WriteState(ReadOnlySpan<double> state)
     {
         int s = (int)state[0], t = (int)state[1];
-        if (s != state[0] || (uint)s >= (uint)StateCount || t != state[1] || t < 0)
+        if (s != state[0] || (uint)s >= (uint)StateCount || t != state[1] || t < 0 || !IsUInt32(state[2]) || !IsUInt32(state[3]))
         {
-            throw new ArgumentOutOfRangeException(nameof(state), $"Expected (s, t) with integer s in [0, {StateCount}) and integer t ≥ 0.");
+            throw new ArgumentOutOfRangeException(nameof(state), $"Expected (s, t, g_hi, g_lo) with integer s in [0, {StateCount}), integer t ≥ 0 and integers g_hi, g_lo in [0, 2³²).");
         }
 
-        (_state, _time) = (s, t);
-    }
+        (_state, _time, _random) = (s, t, new SplitMix64(((ulong)state[2] << 32) | (ulong)state[3]));
 
-    // π(a|s) for every state: [S, A]
-    private double[] PolicyTable(SoftmaxPolicy policy)
-    {
-        ArgumentNullException.ThrowIfNull(policy);
-        if (policy.ObservationSize != StateCount || policy.ActionCount != ActionCount)
-        {
-            throw new ArgumentException($"Expected a softmax policy over {StateCount} one-hot observations and {ActionCount} actions, got {policy.ObservationSize} and {policy.ActionCount}.", nameof(policy));
-        }
-
-        var pi = new double[StateCount * ActionCount];
-        var observation = new double[StateCount];
-        for (int s = 0; s < StateCount; s++)
-        {
-            observation[s] = 1;
-            policy.Probabilities(observation, pi.AsSpan(s * ActionCount, ActionCount));
-            observation[s] = 0;
-        }
-
-        return pi;
-    }
-
-    // Q_t(s, a) for t = 0 … H−1: [H, S, A]
-    private double[] BackwardQ(double[] pi)
-    {
-        int sa = StateCount * ActionCount;
-        var q = new double[Horizon * sa];
-        var v = new double[StateCount]; // V_{t+1}, starting from V_H = 0
-        for (int t = Horizon - 1; t >= 0; t--)
-        {
-            for (int s = 0; s < StateCount; s++)
-            {
-                for (int a = 0; a < ActionCount; a++)
-                {
-                    ReadOnlySpan<double> p = _transitions.AsSpan(((s * ActionCount) + a) * StateCount, StateCount);
-                    q[(t * sa) + (s * ActionCount) + a] = _rewards[(s * ActionCount) + a] + (Discount * Kernels.Dot(p, v));
-                }
-            }
-
-            for (int s = 0; s < StateCount; s++)
-            {
-                v[s] = Kernels.Dot(pi.AsSpan(s * ActionCount, ActionCount), q.AsSpan((t * sa) + (s * ActionCount), ActionCount));
-            }
-        }
-
-        return q;
-    }
-
-    // next(s') = Σ_{s,a} d(s) π(a|s) P(s'|s,a)
-    private void Propagate(double[] pi, double[] d, double[] next)
-    {
-        Array.Clear(next);
-        for (int s = 0; s < StateCount; s++)
-        {
-            for (int a = 0; a < ActionCount; a++)
-            {
-                Kernels.Axpy(d[s] * pi[(s * ActionCount) + a], _transitions.AsSpan(((s * ActionCount) + a) * StateCount, StateCount), next);
-            }
-        }
+        static bool IsUInt32(double x) => x >= 0 && x <= uint.MaxValue && x == Math.Floor(x);
     }
 
     private static int SampleIndex(ReadOnlySpan<double> probabilities, double u)

@@ -1,3 +1,4 @@
+using PolicyGradient.Distributions;
 using PolicyGradient.Numerics;
 
 namespace PolicyGradient.Environments;
@@ -90,6 +91,30 @@ public abstract class TaskEnvironment
     /// <summary>Replaces the internal state with finite values of length StateSize.</summary>
     protected abstract void WriteState(ReadOnlySpan<double> state);
 
+    /// <summary>The actions the task takes: discrete or a box, with its sizes and bounds.</summary>
+    public abstract ActionSpace ActionSpace { get; }
+
+    /// <summary>
+    /// Takes one action row of <see cref="ActionSpace"/>.Width doubles (a discrete task's row holds the index),
+    /// writes the next observation and returns reward and flags. The typed <c>Step</c> of
+    /// <see cref="DiscreteEnvironment"/> and this member give identical transitions.
+    /// </summary>
+    /// <exception cref="ArgumentException">The row's length is wrong, a value is not finite, or a discrete index is not an integer in range; the state is unchanged.</exception>
+    /// <exception cref="InvalidOperationException">Called before <see cref="Reset"/>.</exception>
+    public StepResult Step(ReadOnlySpan<double> action, Span<double> observation)
+    {
+        CheckStep(observation);
+        CheckActionRow(action);
+        (double reward, bool terminated) = TransitionRow(action);
+        return Finish(reward, terminated, observation);
+    }
+
+    /// <summary>Checks an action row (length, finite values, a valid index for a discrete task).</summary>
+    private protected abstract void CheckActionRow(ReadOnlySpan<double> action);
+
+    /// <summary>Applies a checked action row.</summary>
+    private protected abstract (double Reward, bool Terminated) TransitionRow(ReadOnlySpan<double> action);
+
     /// <summary>The checks every step makes before anything changes.</summary>
     private protected void CheckStep(Span<double> observation)
     {
@@ -116,6 +141,8 @@ public abstract class TaskEnvironment
 /// <summary>A task with actions 0 … <see cref="ActionCount"/> − 1.</summary>
 public abstract class DiscreteEnvironment : TaskEnvironment
 {
+    private ActionSpace? _actionSpace;
+
     /// <summary>Sets the time limit.</summary>
     protected DiscreteEnvironment(int maxEpisodeSteps)
         : base(maxEpisodeSteps)
@@ -124,6 +151,9 @@ public abstract class DiscreteEnvironment : TaskEnvironment
 
     /// <summary>Number of actions.</summary>
     public abstract int ActionCount { get; }
+
+    /// <summary>The discrete space {0, …, ActionCount − 1}.</summary>
+    public override ActionSpace ActionSpace => _actionSpace ??= ActionSpace.Discrete(ActionCount);
 
     /// <summary>Takes <paramref name="action"/>, writes the next observation and returns reward and flags.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="action"/> is not in [0, ActionCount); the state is unchanged.</exception>
@@ -138,11 +168,17 @@ public abstract class DiscreteEnvironment : TaskEnvironment
 
     /// <summary>Applies a valid action to the state; returns the reward and whether the new state is terminal.</summary>
     protected abstract (double Reward, bool Terminated) Transition(int action);
+
+    private protected override void CheckActionRow(ReadOnlySpan<double> action) => ActionSpace.CheckAction(action, nameof(action));
+
+    private protected override (double Reward, bool Terminated) TransitionRow(ReadOnlySpan<double> action) => Transition((int)action[0]);
 }
 
 /// <summary>A task with actions in a box [<see cref="ActionLow"/>, <see cref="ActionHigh"/>] ⊂ ℝᵈ.</summary>
 public abstract class ContinuousEnvironment : TaskEnvironment
 {
+    private ActionSpace? _actionSpace;
+
     /// <summary>Sets the time limit.</summary>
     protected ContinuousEnvironment(int maxEpisodeSteps)
         : base(maxEpisodeSteps)
@@ -158,21 +194,14 @@ public abstract class ContinuousEnvironment : TaskEnvironment
     /// <summary>Upper bounds of the action box.</summary>
     public abstract ReadOnlySpan<double> ActionHigh { get; }
 
-    /// <summary>
-    /// Takes <paramref name="action"/> (finite; values outside the box are handled as the task does, usually by
-    /// clipping), writes the next observation and returns reward and flags.
-    /// </summary>
-    /// <exception cref="ArgumentException">Wrong length or a non-finite action; the state is unchanged.</exception>
-    /// <exception cref="InvalidOperationException">Called before <see cref="TaskEnvironment.Reset"/>.</exception>
-    public StepResult Step(ReadOnlySpan<double> action, Span<double> observation)
-    {
-        CheckStep(observation);
-        ThrowHelper.CheckLength(action.Length, ActionSize, nameof(action), "[ActionSize]");
-        ThrowHelper.CheckFinite(action, nameof(action));
-        (double reward, bool terminated) = Transition(action);
-        return Finish(reward, terminated, observation);
-    }
+    /// <summary>The box [ActionLow, ActionHigh].</summary>
+    public override ActionSpace ActionSpace => _actionSpace ??= ActionSpace.Box(ActionLow, ActionHigh);
 
     /// <summary>Applies a finite action to the state; returns the reward and whether the new state is terminal.</summary>
     protected abstract (double Reward, bool Terminated) Transition(ReadOnlySpan<double> action);
+
+    /// <summary>Finite values of length d; values outside the box are handled as the task does, usually by clipping.</summary>
+    private protected override void CheckActionRow(ReadOnlySpan<double> action) => ActionSpace.CheckRow(action, nameof(action));
+
+    private protected override (double Reward, bool Terminated) TransitionRow(ReadOnlySpan<double> action) => Transition(action);
 }

@@ -23,13 +23,25 @@ public static class TaskRegistry
     /// <summary>The ids <see cref="Create"/> accepts.</summary>
     public static IReadOnlyCollection<string> Ids => Factories.Keys;
 
-    /// <summary>Creates the task <paramref name="id"/>, optionally with another time limit.</summary>
+    /// <summary>
+    /// Creates the task <paramref name="id"/>, optionally with another time limit (≥ 1 step; null for the registered
+    /// one). "Bandit-v0" episodes last one step whatever the limit.
+    /// </summary>
     /// <exception cref="ArgumentException">Unknown id (the message lists the known ones).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxEpisodeSteps"/> ≤ 0.</exception>
     public static TaskEnvironment Create(string id, int? maxEpisodeSteps = null)
     {
         ArgumentNullException.ThrowIfNull(id);
-        return Factories.TryGetValue(id, out Func<int?, TaskEnvironment>? create)
-            ? create(maxEpisodeSteps)
-            : throw new ArgumentException($"Unknown task '{id}'. Known: {string.Join(", ", Factories.Keys)}.", nameof(id));
+        if (!Factories.TryGetValue(id, out Func<int?, TaskEnvironment>? create))
+        {
+            throw new ArgumentException($"Unknown task '{id}'. Known: {string.Join(", ", Factories.Keys)}.", nameof(id));
+        }
+
+        if (maxEpisodeSteps is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxEpisodeSteps), maxEpisodeSteps, "Expected a time limit of at least 1 step, or null for the registered one.");
+        }
+
+        return create(maxEpisodeSteps);
     }
 }

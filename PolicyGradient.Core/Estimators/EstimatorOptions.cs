@@ -52,6 +52,25 @@ public sealed record EstimatorOptions(ReturnKind Returns = ReturnKind.RewardToGo
     /// <summary>The canonical name, e.g. "reward-to-go+optimal-per-step+loo" (<see cref="EstimatorNames"/>; without the discount).</summary>
     public string Name => EstimatorNames.Format(this);
 
+    /// <summary>
+    /// The baseline these options describe (validated first): none, average, optimal or optimal-per-step, with
+    /// leave-one-out, and the scalar ones optionally normalised.
+    /// </summary>
+    /// <exception cref="ArgumentException">The combination is not meaningful (see <see cref="Validate"/>).</exception>
+    public Estimators.Baseline CreateBaseline()
+    {
+        Validate();
+        Estimators.Baseline baseline = Baseline switch
+        {
+            BaselineKind.None => new NoBaseline(),
+            BaselineKind.Average => new AverageBaseline(LeaveOneOut),
+            BaselineKind.Optimal => new OptimalBaseline(LeaveOneOut),
+            BaselineKind.OptimalPerStep => new PerStepOptimalBaseline(LeaveOneOut),
+            _ => throw new ArgumentOutOfRangeException(nameof(Baseline), Baseline, "Unknown baseline kind."),
+        };
+        return Normalize ? new NormalizedAdvantages((ScalarBaseline)baseline) : baseline;
+    }
+
     /// <summary>Throws unless the combination is meaningful.</summary>
     /// <exception cref="ArgumentException">γ outside [0, 1], OptimalPerStep with Total, Normalize with a per-parameter baseline, or LeaveOneOut without a baseline.</exception>
     public void Validate()

@@ -1,56 +1,85 @@
+using System.Globalization;
 using PolicyGradient.Numerics;
 
 namespace PolicyGradient.Optimization;
 
 /// <summary>What one optimiser step did.</summary>
-/// <param name="Applied">Whether θ changed. False when the gradient, or the step it produced, was not finite.</param>
-/// <param name="GradientNorm">‖∇J‖₂ before clipping (NaN or ∞ for a refused gradient).</param>
+/// <param name="Applied">Whether θ changed. False when θ, the gradient, or the step it produced, was not finite.</param>
+/// <param name="GradientNorm">‖∇J‖₂ before clipping (NaN or ∞ for a refused gradient; NaN when θ was already non-finite).</param>
 /// <param name="Clipped">Whether the gradient was scaled down to the maximum norm.</param>
 /// <param name="Refusal">Why the step was refused; null when applied.</param>
 public readonly record struct OptimizerStep(bool Applied, double GradientNorm, bool Clipped, string? Refusal);
 
 /// <summary>
 /// Gradient <em>ascent</em> on J(θ): each step moves θ along an estimate of ∇J. A gradient with a NaN or infinite
-/// entry is refused, and so is a step that would make θ non-finite: θ is then left bit-identical and the refusal is
-/// reported in the returned <see cref="OptimizerStep"/>, never silently applied. Optional clipping rescales g to
-/// norm <see cref="MaxGradientNorm"/> when ‖g‖₂ exceeds it.
+/// entry is refused, and so is a step from a θ that is already non-finite or one that would make θ non-finite: θ and
+/// the optimiser's state are then left bit-identical and the refusal is reported in the returned
+/// <see cref="OptimizerStep"/>, never silently applied. Optional clipping rescales g to norm
+/// <see cref="MaxGradientNorm"/> when ‖g‖₂ exceeds it.
 /// </summary>
+/// <remarks>
+/// Ranges, checked in the constructors and setters before anything changes (a refused value leaves the optimiser as
+/// it was): the learning rate α is finite and &gt; 0, since α ≤ 0 would stand still or turn ascent into descent
+/// (the smallest accepted α is <see cref="double.Epsilon"/>, the largest <see cref="double.MaxValue"/>); the clipping
+/// norm, when given, is finite and &gt; 0. An optimiser serves one parameter vector: the first call to
+/// <see cref="Step"/> fixes the length of θ, and a θ of another length is refused with an exception, because state
+/// such as Adam's moment estimates belongs to that θ.
+/// </remarks>
 public abstract class Optimizer
 {
-    private double[] _step = [];
+    private double[]? _step;
 
     /// <summary>Sets the learning rate α and the optional clipping norm.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">α or the clipping norm is not positive and finite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">α or the clipping norm is not finite and &gt; 0.</exception>
     protected Optimizer(double learningRate, double? maxGradientNorm)
     {
-        if (!(learningRate > 0) || !double.IsFinite(learningRate))
+        CheckLearningRate(learningRate, nameof(learningRate));
+        if (maxGradientNorm is { } m)
         {
-            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "Expected a positive, finite learning rate.");
-        }
-
-        if (maxGradientNorm is { } m && (!(m > 0) || !double.IsFinite(m)))
-        {
-            throw new ArgumentOutOfRangeException(nameof(maxGradientNorm), m, "Expected a positive, finite maximum gradient norm.");
+            CheckPositiveFinite(m, nameof(maxGradientNorm), "Expected a finite maximum gradient norm > 0.");
         }
 
         LearningRate = learningRate;
         MaxGradientNorm = maxGradientNorm;
     }
 
-    /// <summary>α.</summary>
-    public double LearningRate { get; set; }
+    /// <summary>α, finite and &gt; 0 (see the class remarks). Takes effect from the next step.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is NaN, ±∞, 0 or negative; α is then unchanged.</exception>
+    public double LearningRate
+    {
+        get;
+        set
+        {
+            CheckLearningRate(value, nameof(value));
+            field = value;
+        }
+    }
 
-    /// <summary>The clipping norm; null for no clipping.</summary>
+    /// <summary>The clipping norm, finite and &gt; 0; null for no clipping.</summary>
     public double? MaxGradientNorm { get; }
 
     /// <summary>Steps refused so far.</summary>
     public int RefusedSteps { get; private set; }
 
     /// <summary>Moves θ uphill along <paramref name="gradient"/>, or refuses (see the class remarks).</summary>
-    /// <exception cref="ArgumentException">The lengths differ.</exception>
+    /// <exception cref="ArgumentException">
+    /// The lengths differ, or θ's length differs from the one the first step fixed; θ and the state are unchanged.
+    /// </exception>
     public OptimizerStep Step(Span<double> parameters, ReadOnlySpan<double> gradient)
     {
         ThrowHelper.CheckLength(gradient.Length, parameters.Length, nameof(gradient), "[parameters.Length]");
+        _step ??= new double[parameters.Length];
+        ThrowHelper.CheckLength(parameters.Length, _step.Length, nameof(parameters), "[the length of θ at the first step: one optimiser per parameter vector]");
+
+        for (int k = 0; k < parameters.Length; k++)
+        {
+            if (!double.IsFinite(parameters[k]))
+            {
+                RefusedSteps++;
+                return new OptimizerStep(false, double.NaN, false, string.Create(CultureInfo.InvariantCulture, $"θ[{k}] is already {parameters[k]}; θ was left unchanged."));
+            }
+        }
+
         double norm = Math.Sqrt(Kernels.Dot(gradient, gradient));
         if (!double.IsFinite(norm))
         {
@@ -59,11 +88,6 @@ public abstract class Optimizer
         }
 
         double scale = MaxGradientNorm is { } max && norm > max ? max / norm : 1.0;
-        if (_step.Length != parameters.Length)
-        {
-            _step = new double[parameters.Length];
-        }
-
         Span<double> step = _step;
         ComputeStep(gradient, scale, step);
         for (int k = 0; k < step.Length; k++)
@@ -85,6 +109,19 @@ public abstract class Optimizer
 
     /// <summary>Makes the state prepared by the last <see cref="ComputeStep"/> current (the step was accepted).</summary>
     protected abstract void Commit();
+
+    /// <summary>Throws unless <paramref name="value"/> is finite and &gt; 0.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">It is not.</exception>
+    private protected static void CheckPositiveFinite(double value, string paramName, string message)
+    {
+        if (!(value > 0) || !double.IsFinite(value))
+        {
+            throw new ArgumentOutOfRangeException(paramName, value, message);
+        }
+    }
+
+    private static void CheckLearningRate(double value, string paramName) =>
+        CheckPositiveFinite(value, paramName, "Expected a finite learning rate α > 0 (α = 0 never moves, a negative α turns ascent into descent).");
 }
 
 /// <summary>Plain gradient ascent, θ ← θ + α ∇J (the lecture's update).</summary>
@@ -104,41 +141,34 @@ public sealed class GradientAscent(double learningRate, double? maxGradientNorm 
 /// Adam (Kingma &amp; Ba 2015) for ascent: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ ← θ + α m̂/(√v̂ + ε) with the
 /// bias corrections m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ). A refused step leaves m, v and t unchanged too.
 /// </summary>
+/// <remarks>
+/// Ranges, checked before anything is stored: β₁, β₂ ∈ [0, 1) (β = 1 would never forget the first gradient and
+/// make the bias correction 1 − βᵗ zero), ε finite and &gt; 0 (ε = ∞ would freeze θ, ε ≤ 0 can divide by zero),
+/// besides the learning rate and clipping norm of <see cref="Optimizer"/>.
+/// </remarks>
 public sealed class Adam : Optimizer
 {
     private double[] _m = [], _v = [], _mNext = [], _vNext = [];
     private int _t;
 
     /// <summary>Creates Adam with the usual defaults β₁ = 0.9, β₂ = 0.999, ε = 1e−8.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A hyper-parameter is out of range.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A hyper-parameter is out of range (see the class remarks).</exception>
     public Adam(double learningRate, double? maxGradientNorm = null, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8)
         : base(learningRate, maxGradientNorm)
     {
-        if (!(beta1 >= 0 && beta1 < 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(beta1), beta1, "Expected β₁ in [0, 1).");
-        }
-
-        if (!(beta2 >= 0 && beta2 < 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(beta2), beta2, "Expected β₂ in [0, 1).");
-        }
-
-        if (!(epsilon > 0))
-        {
-            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "Expected ε > 0.");
-        }
-
+        CheckDecay(beta1, nameof(beta1), "β₁");
+        CheckDecay(beta2, nameof(beta2), "β₂");
+        CheckPositiveFinite(epsilon, nameof(epsilon), "Expected a finite ε > 0.");
         (Beta1, Beta2, Epsilon) = (beta1, beta2, epsilon);
     }
 
-    /// <summary>β₁.</summary>
+    /// <summary>β₁ ∈ [0, 1), the decay of the first-moment estimate m.</summary>
     public double Beta1 { get; }
 
-    /// <summary>β₂.</summary>
+    /// <summary>β₂ ∈ [0, 1), the decay of the second-moment estimate v.</summary>
     public double Beta2 { get; }
 
-    /// <summary>ε.</summary>
+    /// <summary>ε, finite and &gt; 0, added to √v̂.</summary>
     public double Epsilon { get; }
 
     /// <inheritdoc/>
@@ -146,7 +176,7 @@ public sealed class Adam : Optimizer
     {
         if (_m.Length != gradient.Length)
         {
-            (_m, _v, _mNext, _vNext, _t) = (new double[gradient.Length], new double[gradient.Length], new double[gradient.Length], new double[gradient.Length], 0);
+            (_m, _v, _mNext, _vNext) = (new double[gradient.Length], new double[gradient.Length], new double[gradient.Length], new double[gradient.Length]);
         }
 
         int t = _t + 1;
@@ -166,5 +196,13 @@ public sealed class Adam : Optimizer
         (_m, _mNext) = (_mNext, _m);
         (_v, _vNext) = (_vNext, _v);
         _t++;
+    }
+
+    private static void CheckDecay(double beta, string paramName, string name)
+    {
+        if (!(beta >= 0 && beta < 1))
+        {
+            throw new ArgumentOutOfRangeException(paramName, beta, $"Expected {name} in [0, 1).");
+        }
     }
 }

@@ -1,36 +1,75 @@
+using System.Globalization;
 using PolicyGradient.Approximators;
+using PolicyGradient.Distributions;
 using PolicyGradient.Numerics;
 
 namespace PolicyGradient.Policies;
 
 /// <summary>
-/// A stochastic policy π_θ(a|s) = head(f(s; θ)): a distribution head composed with an approximator. Its score
+/// A stochastic policy π_θ(a|s) = head(f(s; θ_f), φ): a <see cref="DistributionHead"/> composed with an
+/// <see cref="IApproximator"/>. θ = (θ_f, φ) is one flat vector, the approximator's parameters first. Its score
 /// factors as the lecture writes it, by the chain rule:
-/// ∇_θ log π(a|s) = (∂ log π/∂f) · (∂f/∂θ),
-/// where the head supplies the first factor and the approximator's backward pass applies the second.
-/// θ is one flat vector: the approximator's parameters first, then any head parameters.
+/// ∇_θ log π(a|s) = (∂ log π/∂f) · (∂f/∂θ_f) ⊕ ∂ log π/∂φ,
+/// where the head supplies ∂ log π/∂f and ∂ log π/∂φ and the approximator's backward pass applies ∂f/∂θ_f.
+/// Every caller (sampler, estimators, trainer, checkpoints, checks) uses a policy through these members alone;
+/// actions are rows of <see cref="ActionWidth"/> doubles (a discrete head's row holds the index).
 /// </summary>
 /// <remarks>
-/// Single-row members are thread-safe (their scratch is per thread) and allocate nothing after a thread's first
-/// call. Batched members take a caller-owned <see cref="PolicyWorkspace"/>. Every member checks its arguments before
-/// touching anything: on bad input it throws and leaves θ and the caller's gradient buffer as they were.
+/// A single row is a batch of one: the single-row members run the batched path with B = 1 on a per-thread
+/// workspace, so <see cref="AccumulateScore"/> row by row and <see cref="AccumulateScores"/> give the same bits.
+/// Gradients accumulate (+=) over rows in ascending order, so the bits do not depend on a workspace's capacity.
+/// Single-row members are thread-safe and allocate nothing after a thread's first call; batched members take a
+/// caller-owned <see cref="PolicyWorkspace"/>. Every member checks all of its arguments before touching anything: on
+/// bad input it throws an <see cref="ArgumentException"/> and leaves θ and the caller's buffers as they were. When a
+/// finite θ and s still overflow (f or its gradient not finite) an <see cref="OverflowException"/> says so instead of
+/// a NaN; a batched gradient may then hold the rows before the failing chunk.
 /// </remarks>
-public abstract class Policy
+public class Policy
 {
+    // This thread's batch-of-one workspaces of its most recent policies (4, replaced round robin).
     [ThreadStatic]
-    private static double[]? t_rowBuffer;
+    private static PolicyWorkspace?[]? t_rows;
+
+    [ThreadStatic]
+    private static int t_nextRow;
 
     private readonly double[] _theta;
 
-    private protected Policy(IApproximator approximator, int headParameterCount)
+    /// <summary>Composes <paramref name="head"/> with <paramref name="approximator"/> and initialises θ from <paramref name="seed"/>.</summary>
+    /// <exception cref="ArgumentException">The approximator's output size is not the head's input size.</exception>
+    public Policy(IApproximator approximator, DistributionHead head, int seed)
     {
         ArgumentNullException.ThrowIfNull(approximator);
+        ArgumentNullException.ThrowIfNull(head);
+        if (approximator.OutputSize != head.InputSize)
+        {
+            throw new ArgumentException($"The {head.Name} head reads {head.InputSize} outputs per row; the approximator gives {approximator.OutputSize}.", nameof(head));
+        }
+
+        long count = (long)approximator.ParameterCount + head.ParameterCount;
+        if (count > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(approximator), count, "The policy's parameter count exceeds the largest array .NET can allocate.");
+        }
+
         Approximator = approximator;
-        _theta = new double[approximator.ParameterCount + headParameterCount];
+        Head = head;
+        _theta = new double[count];
+        approximator.Initialize(_theta.AsSpan(0, approximator.ParameterCount), new Random(seed));
+        head.InitializeParameters(_theta.AsSpan(approximator.ParameterCount));
     }
 
-    /// <summary>The approximator f(s; θ) whose outputs feed the head.</summary>
+    /// <summary>The approximator f(s; θ_f) whose outputs feed the head.</summary>
     public IApproximator Approximator { get; }
+
+    /// <summary>The distribution head.</summary>
+    public DistributionHead Head { get; }
+
+    /// <summary>The actions the policy produces.</summary>
+    public ActionSpace ActionSpace => Head.Actions;
+
+    /// <summary>Doubles per action row: 1 for a discrete head (the index), d for a continuous one.</summary>
+    public int ActionWidth => Head.Actions.Width;
 
     /// <summary>Length of an observation s.</summary>
     public int ObservationSize => Approximator.InputSize;
@@ -41,64 +80,159 @@ public abstract class Policy
     /// <summary>θ, the flat parameter vector, writable in place (optimisers step it).</summary>
     public Span<double> Parameters => _theta;
 
-    /// <summary>The first <see cref="IApproximator.ParameterCount"/> entries of θ: the approximator's.</summary>
-    private protected ReadOnlySpan<double> ApproximatorParameters => _theta.AsSpan(0, Approximator.ParameterCount);
+    /// <summary>φ, the head's parameters: the last <see cref="DistributionHead.ParameterCount"/> entries of θ.</summary>
+    private protected ReadOnlySpan<double> HeadParameters => _theta.AsSpan(Approximator.ParameterCount);
+
+    private ReadOnlySpan<double> ApproximatorParameters => _theta.AsSpan(0, Approximator.ParameterCount);
 
     /// <summary>Creates a workspace for batched calls, processing up to <paramref name="capacity"/> rows at a time.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> ≤ 0.</exception>
     public PolicyWorkspace CreateWorkspace(int capacity = 256)
     {
         ThrowHelper.CheckPositive(capacity, nameof(capacity));
-        return new PolicyWorkspace(this, capacity, HeadWorkspaceLength);
+        return new PolicyWorkspace(this, capacity);
     }
 
-    /// <summary>Doubles of head scratch a workspace needs.</summary>
-    private protected virtual int HeadWorkspaceLength => 0;
+    /// <summary>A short description, e.g. "mlp-softmax 4→[64, 64]→2".</summary>
+    public string Describe() => PolicyRegistry.Describe(this);
 
-    /// <summary>Evaluates f(s) for one row into per-thread scratch, with <paramref name="headLength"/> spare doubles.</summary>
-    private protected RowPass ForwardRow(ReadOnlySpan<double> observation, int headLength = 0)
+    /// <summary>Draws a ~ π(·|s) into <paramref name="action"/>: [ActionWidth], and returns log π(a|s) from the same forward pass.</summary>
+    /// <exception cref="ArgumentException">Bad observation, or an action row not of length ActionWidth.</exception>
+    public double Sample(ReadOnlySpan<double> observation, Random random, Span<double> action)
     {
-        int m = Approximator.OutputSize;
-        int length = (2 * m) + headLength + Approximator.RowWorkspaceSize;
-        double[]? buffer = t_rowBuffer;
-        if (buffer is null || buffer.Length < length)
+        ArgumentNullException.ThrowIfNull(random);
+        CheckObservation(observation);
+        ThrowHelper.CheckLength(action.Length, ActionWidth, nameof(action), "[ActionWidth]");
+        return Head.Sample(ForwardRow(observation), HeadParameters, random, action);
+    }
+
+    /// <summary>log π(a|s).</summary>
+    /// <exception cref="ArgumentException">Bad observation, or an action that is not one of <see cref="ActionSpace"/>.</exception>
+    public double LogProbability(ReadOnlySpan<double> observation, ReadOnlySpan<double> action)
+    {
+        CheckObservation(observation);
+        ActionSpace.CheckAction(action, nameof(action));
+        return Head.LogProbability(ForwardRow(observation), HeadParameters, action);
+    }
+
+    /// <summary>Writes the most probable action (greedy for a softmax head, the mean for a Gaussian, the mode for a Beta).</summary>
+    /// <exception cref="ArgumentException">Bad observation, or an action row not of length ActionWidth.</exception>
+    public void Mode(ReadOnlySpan<double> observation, Span<double> action)
+    {
+        CheckObservation(observation);
+        ThrowHelper.CheckLength(action.Length, ActionWidth, nameof(action), "[ActionWidth]");
+        Head.Mode(ForwardRow(observation), HeadParameters, action);
+    }
+
+    /// <summary>
+    /// The mean and variance of each coordinate of the action row under π(·|s) (for a discrete head, of the index).
+    /// </summary>
+    /// <exception cref="ArgumentException">Bad observation, or a destination not of length ActionWidth.</exception>
+    public void ActionMoments(ReadOnlySpan<double> observation, Span<double> mean, Span<double> variance)
+    {
+        CheckObservation(observation);
+        ThrowHelper.CheckLength(mean.Length, ActionWidth, nameof(mean), "[ActionWidth]");
+        ThrowHelper.CheckLength(variance.Length, ActionWidth, nameof(variance), "[ActionWidth]");
+        Head.Moments(ForwardRow(observation), HeadParameters, mean, variance);
+    }
+
+    /// <summary>H(π(·|s)) in nats.</summary>
+    /// <exception cref="ArgumentException">Bad observation.</exception>
+    public double Entropy(ReadOnlySpan<double> observation)
+    {
+        CheckObservation(observation);
+        return Head.Entropy(ForwardRow(observation), HeadParameters);
+    }
+
+    /// <summary>gradient += weight · ∇_θ log π(action | observation): the batched score with one row.</summary>
+    /// <exception cref="ArgumentException">
+    /// Bad observation or action, a non-finite weight, or a gradient not of length ParameterCount; the gradient is
+    /// then left untouched.
+    /// </exception>
+    public void AccumulateScore(ReadOnlySpan<double> observation, ReadOnlySpan<double> action, double weight, Span<double> gradient)
+    {
+        CheckObservation(observation);
+        ActionSpace.CheckAction(action, nameof(action));
+        ThrowHelper.CheckFinite(weight, nameof(weight));
+        CheckGradient(gradient);
+        ScoreChunk(1, observation, action, new ReadOnlySpan<double>(in weight), gradient, RowWorkspace());
+    }
+
+    /// <summary>
+    /// The batched score, the hot loop of every estimator: gradient += Σ_r weights[r] · ∇_θ log π(a_r | s_r) over
+    /// rows r ascending, with observations: [rows, n] and actions: [rows, ActionWidth] row-major, weights: [rows].
+    /// </summary>
+    /// <exception cref="ArgumentException">A shape, a value or the workspace is wrong; the gradient is then untouched.</exception>
+    public void AccumulateScores(ReadOnlySpan<double> observations, ReadOnlySpan<double> actions, ReadOnlySpan<double> weights, Span<double> gradient, PolicyWorkspace workspace)
+    {
+        int rows = weights.Length;
+        CheckActions(rows, actions);
+        CheckRows(rows, observations, workspace);
+        ThrowHelper.CheckFinite(weights, nameof(weights));
+        CheckGradient(gradient);
+        int n = ObservationSize, w = ActionWidth;
+        for (int start = 0; start < rows; start += workspace.Capacity)
         {
-            t_rowBuffer = buffer = new double[Math.Max(length, 256)];
+            int batch = Math.Min(workspace.Capacity, rows - start);
+            ScoreChunk(batch, observations.Slice(start * n, batch * n), actions.Slice(start * w, batch * w), weights.Slice(start, batch), gradient, workspace);
         }
-
-        var pass = new RowPass(buffer.AsSpan(0, m), buffer.AsSpan(m, m), buffer.AsSpan(2 * m, headLength), buffer.AsSpan((2 * m) + headLength));
-        Approximator.Forward(ApproximatorParameters, observation, pass.Output, pass.Workspace);
-        return pass;
     }
 
-    /// <summary>gradient[approximator part] += f̄ᵀ ∂f/∂θ, with f̄ = pass.OutputGradient.</summary>
-    private protected void BackwardRow(ReadOnlySpan<double> observation, RowPass pass, Span<double> gradient) =>
-        Approximator.BackwardAccumulate(ApproximatorParameters, observation, pass.OutputGradient, gradient[..Approximator.ParameterCount], pass.Workspace);
-
-    /// <summary>workspace.Outputs[..B·m] = f(observations: [B, n]).</summary>
-    private protected Span<double> ForwardChunk(int batch, ReadOnlySpan<double> observations, PolicyWorkspace workspace)
+    /// <summary>destination[r] = log π(a_r | s_r) over rows (observations: [rows, n], actions: [rows, ActionWidth]).</summary>
+    /// <exception cref="ArgumentException">A shape, a value or the workspace is wrong.</exception>
+    public void LogProbabilities(ReadOnlySpan<double> observations, ReadOnlySpan<double> actions, Span<double> destination, PolicyWorkspace workspace)
     {
-        Span<double> f = workspace.Outputs.AsSpan(0, batch * Approximator.OutputSize);
-        Approximator.ForwardBatched(batch, ApproximatorParameters, observations, f, workspace.Approximator);
-        return f;
+        int rows = destination.Length;
+        CheckRows(rows, observations, workspace);
+        CheckActions(rows, actions);
+        int n = ObservationSize, w = ActionWidth;
+        for (int start = 0; start < rows; start += workspace.Capacity)
+        {
+            int batch = Math.Min(workspace.Capacity, rows - start);
+            LogProbabilityChunk(batch, observations.Slice(start * n, batch * n), actions.Slice(start * w, batch * w), destination.Slice(start, batch), workspace);
+        }
     }
 
-    /// <summary>gradient[approximator part] += Σ_rows f̄[r]ᵀ ∂f/∂θ, with f̄ = workspace.OutputGradients[..B·m].</summary>
-    private protected void BackwardChunk(int batch, ReadOnlySpan<double> observations, Span<double> gradient, PolicyWorkspace workspace) =>
-        Approximator.BackwardBatchedAccumulate(batch, ApproximatorParameters, observations, workspace.OutputGradients.AsSpan(0, batch * Approximator.OutputSize), gradient[..Approximator.ParameterCount], workspace.Approximator);
+    /// <summary>
+    /// The entropy bonus's gradient: gradient += Σ_r weights[r] · ∇_θ H(π(·|s_r)) over rows ascending, with
+    /// observations: [rows, n] and weights: [rows].
+    /// </summary>
+    /// <exception cref="ArgumentException">A shape, a value or the workspace is wrong; the gradient is then untouched.</exception>
+    public void AccumulateEntropyGradients(ReadOnlySpan<double> observations, ReadOnlySpan<double> weights, Span<double> gradient, PolicyWorkspace workspace)
+    {
+        int rows = weights.Length;
+        CheckRows(rows, observations, workspace);
+        ThrowHelper.CheckFinite(weights, nameof(weights));
+        CheckGradient(gradient);
+        int n = ObservationSize, m = Approximator.OutputSize;
+        Span<double> headGradient = gradient[Approximator.ParameterCount..];
+        for (int start = 0; start < rows; start += workspace.Capacity)
+        {
+            int batch = Math.Min(workspace.Capacity, rows - start);
+            ReadOnlySpan<double> s = observations.Slice(start * n, batch * n); // [B, n]
+            ReadOnlySpan<double> f = ForwardChunk(batch, s, workspace);      // [B, m]
+            Span<double> fBar = workspace.OutputGradients.AsSpan(0, batch * m);
+            for (int r = 0; r < batch; r++)
+            {
+                Head.EntropyGradient(f.Slice(r * m, m), HeadParameters, weights[start + r], fBar.Slice(r * m, m), headGradient);
+            }
 
+            BackwardChunk(batch, s, fBar, gradient, workspace);
+        }
+    }
+
+    /// <summary>The checks of a single observation: length n and finite values.</summary>
     private protected void CheckObservation(ReadOnlySpan<double> observation)
     {
         ThrowHelper.CheckLength(observation.Length, ObservationSize, nameof(observation), "[ObservationSize]");
         ThrowHelper.CheckFinite(observation, nameof(observation));
     }
 
-    private protected void CheckGradient(ReadOnlySpan<double> gradient)
-    {
+    /// <summary>The check of a gradient buffer: length ParameterCount.</summary>
+    private protected void CheckGradient(ReadOnlySpan<double> gradient) =>
         ThrowHelper.CheckLength(gradient.Length, ParameterCount, nameof(gradient), "[ParameterCount]");
-    }
 
-    /// <summary>The checks shared by every batched call over <paramref name="rows"/> rows.</summary>
+    /// <summary>The checks shared by every batched call over <paramref name="rows"/> rows: the workspace and the observations.</summary>
     private protected void CheckRows(int rows, ReadOnlySpan<double> observations, PolicyWorkspace workspace)
     {
         ArgumentNullException.ThrowIfNull(workspace);
@@ -107,27 +241,97 @@ public abstract class Policy
             throw new ArgumentException("The workspace was created by another policy; use this policy's CreateWorkspace.", nameof(workspace));
         }
 
-        ThrowHelper.CheckLength(observations.Length, rows * ObservationSize, nameof(observations), "[rows, ObservationSize], row-major");
+        CheckRowMajor(observations.Length, rows, ObservationSize, nameof(observations), "[rows, ObservationSize], row-major");
         ThrowHelper.CheckFinite(observations, nameof(observations));
     }
 
-    /// <summary>The extra checks of a batched score: one finite weight per row and a gradient of length ParameterCount.</summary>
-    private protected void CheckWeightsAndGradient(int rows, ReadOnlySpan<double> weights, ReadOnlySpan<double> gradient)
+    /// <summary>f(s) for one row on this thread's batch-of-one workspace.</summary>
+    private protected ReadOnlySpan<double> ForwardRow(ReadOnlySpan<double> observation) => ForwardChunk(1, observation, RowWorkspace());
+
+    /// <summary>gradient += Σ_rows w_r ∇_θ log π(a_r|s_r) for one chunk of checked rows.</summary>
+    private protected void ScoreChunk(int batch, ReadOnlySpan<double> s, ReadOnlySpan<double> a, ReadOnlySpan<double> w, Span<double> gradient, PolicyWorkspace workspace)
     {
-        ThrowHelper.CheckLength(weights.Length, rows, nameof(weights), "[rows], one weight per row");
-        ThrowHelper.CheckFinite(weights, nameof(weights));
-        CheckGradient(gradient);
+        ReadOnlySpan<double> f = ForwardChunk(batch, s, workspace);                                  // [B, m]
+        Span<double> fBar = workspace.OutputGradients.AsSpan(0, batch * Approximator.OutputSize);    // [B, m]
+        Head.LogProbabilityGradients(f, HeadParameters, a, w, fBar, gradient[Approximator.ParameterCount..]); // ∂ log π/∂f, weighted; φ̄ +=
+        BackwardChunk(batch, s, fBar, gradient, workspace);                                          // · ∂f/∂θ_f
     }
 
-    /// <summary>Scratch of one single-row evaluation: f, f̄, head scratch and the approximator's saved activations.</summary>
-    private protected readonly ref struct RowPass(Span<double> output, Span<double> outputGradient, Span<double> head, Span<double> workspace)
+    /// <summary>destination[r] = log π(a_r|s_r) for one chunk of checked rows.</summary>
+    private protected void LogProbabilityChunk(int batch, ReadOnlySpan<double> s, ReadOnlySpan<double> a, Span<double> destination, PolicyWorkspace workspace)
     {
-        public Span<double> Output { get; } = output;
+        int m = Approximator.OutputSize, w = ActionWidth;
+        ReadOnlySpan<double> f = ForwardChunk(batch, s, workspace);
+        for (int r = 0; r < batch; r++)
+        {
+            destination[r] = Head.LogProbability(f.Slice(r * m, m), HeadParameters, a.Slice(r * w, w));
+        }
+    }
 
-        public Span<double> OutputGradient { get; } = outputGradient;
+    /// <summary>
+    /// This thread's batch-of-one workspace for this policy: created on the first call of a thread and kept for the
+    /// thread's four most recent policies, so alternating between up to four allocates nothing.
+    /// </summary>
+    private protected PolicyWorkspace RowWorkspace()
+    {
+        PolicyWorkspace?[] rows = t_rows ??= new PolicyWorkspace?[4];
+        foreach (PolicyWorkspace? row in rows)
+        {
+            if (row is not null && ReferenceEquals(row.Owner, this))
+            {
+                return row;
+            }
+        }
 
-        public Span<double> Head { get; } = head;
+        var created = new PolicyWorkspace(this, 1);
+        rows[t_nextRow] = created;
+        t_nextRow = (t_nextRow + 1) % rows.Length;
+        return created;
+    }
 
-        public Span<double> Workspace { get; } = workspace;
+    /// <summary>Throws unless length = rows × width, computed in 64 bits.</summary>
+    private protected static void CheckRowMajor(int length, int rows, int width, string paramName, string shape)
+    {
+        if (length != (long)rows * width)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Expected length {(long)rows * width} ({shape} with rows = {rows}), got {length}."), paramName);
+        }
+    }
+
+    private void CheckActions(int rows, ReadOnlySpan<double> actions)
+    {
+        int w = ActionWidth;
+        CheckRowMajor(actions.Length, rows, w, nameof(actions), "[rows, ActionWidth], row-major");
+        for (int r = 0; r < rows; r++)
+        {
+            ActionSpace.CheckAction(actions.Slice(r * w, w), nameof(actions));
+        }
+    }
+
+    // f: [B, m] = f(s: [B, n]), refused when a finite input overflowed
+    private ReadOnlySpan<double> ForwardChunk(int batch, ReadOnlySpan<double> observations, PolicyWorkspace workspace)
+    {
+        Span<double> f = workspace.Outputs.AsSpan(0, batch * Approximator.OutputSize);
+        Approximator.ForwardBatched(batch, ApproximatorParameters, observations, f, workspace.Approximator);
+        CheckOverflow(f, "approximator output f(s)");
+        return f;
+    }
+
+    // gradient[θ_f] += Σ_rows f̄[r]ᵀ ∂f/∂θ_f
+    private void BackwardChunk(int batch, ReadOnlySpan<double> observations, ReadOnlySpan<double> fBar, Span<double> gradient, PolicyWorkspace workspace)
+    {
+        CheckOverflow(fBar, "head gradient ∂/∂f");
+        Approximator.BackwardBatchedAccumulate(batch, ApproximatorParameters, observations, fBar, gradient[..Approximator.ParameterCount], workspace.Approximator);
+    }
+
+    private static void CheckOverflow(ReadOnlySpan<double> values, string what)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!double.IsFinite(values[i]))
+            {
+                throw new OverflowException(string.Create(CultureInfo.InvariantCulture, $"The {what} overflowed to {values[i]} at index {i} from a finite θ and observation; θ has grown too large."));
+            }
+        }
     }
 }

@@ -4,20 +4,21 @@ namespace PolicyGradient.Policies;
 
 /// <summary>
 /// Caller-owned scratch for a policy's batched calls: the approximator's saved activations plus the head's
-/// outputs f: [C, m] and output gradients f̄: [C, m] for up to <see cref="Capacity"/> rows at a time. Batches
-/// larger than the capacity are processed in chunks of it, so the capacity bounds memory, not batch size.
-/// Reusing one workspace makes steady-state batched calls allocation-free. Not thread-safe.
+/// inputs f: [C, m], their gradients f̄: [C, m] and action rows [C, ActionWidth] for up to <see cref="Capacity"/> rows
+/// at a time. Batches larger than the capacity are processed in chunks of it, so the capacity bounds memory, not
+/// batch size, and never changes the result's bits. Reusing one workspace makes steady-state batched calls
+/// allocation-free. Not thread-safe.
 /// </summary>
 public sealed class PolicyWorkspace
 {
-    internal PolicyWorkspace(Policy owner, int capacity, int headLength)
+    internal PolicyWorkspace(Policy owner, int capacity)
     {
         Owner = owner;
         Approximator = owner.Approximator.CreateWorkspace(capacity);
-        int m = owner.Approximator.OutputSize;
+        long m = owner.Approximator.OutputSize;
         Outputs = new double[capacity * m];
         OutputGradients = new double[capacity * m];
-        Head = new double[headLength];
+        ActionRows = new double[(long)capacity * owner.ActionWidth];
     }
 
     /// <summary>Rows processed per chunk.</summary>
@@ -33,6 +34,6 @@ public sealed class PolicyWorkspace
     // f̄: [C, m]
     internal double[] OutputGradients { get; }
 
-    // head-specific scratch (the Gaussian head keeps its log σ and their gradient sums here)
-    internal double[] Head { get; }
+    // action rows a: [C, ActionWidth], for callers that hold actions in another form (int indices)
+    internal double[] ActionRows { get; }
 }

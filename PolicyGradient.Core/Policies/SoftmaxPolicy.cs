@@ -5,18 +5,18 @@ using PolicyGradient.Numerics;
 namespace PolicyGradient.Policies;
 
 /// <summary>
-/// A softmax policy over A discrete actions: logits z = f(s; θ), π(a|s) = softmax(z)_a. Its score is
-/// ∇_θ log π(a|s) = (onehot(a) − softmax(z))ᵀ ∂z/∂θ. With a <see cref="LinearMap"/> on one-hot states this is the
-/// tabular softmax policy.
+/// A softmax policy over A discrete actions: the <see cref="Categorical"/> head on logits z = f(s; θ),
+/// π(a|s) = softmax(z)_a, with score ∇_θ log π(a|s) = (onehot(a) − softmax(z))ᵀ ∂z/∂θ. With a <see cref="LinearMap"/>
+/// on one-hot states this is the tabular softmax policy. Besides the <see cref="Policy"/> members over action rows it
+/// keeps overloads over integer actions.
 /// </summary>
 public sealed class SoftmaxPolicy : Policy
 {
     /// <summary>Creates a softmax head over <paramref name="approximator"/>, initialised from <paramref name="seed"/>.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="approximator"/> is null.</exception>
     public SoftmaxPolicy(IApproximator approximator, int seed)
-        : base(approximator, 0)
+        : base(approximator, new Categorical(CheckApproximator(approximator).OutputSize), seed)
     {
-        approximator.Initialize(Parameters, new Random(seed));
     }
 
     /// <summary>Number of actions A.</summary>
@@ -41,9 +41,9 @@ public sealed class SoftmaxPolicy : Policy
     /// <exception cref="ArgumentException">Bad observation shape or values, or an action outside [0, A).</exception>
     public double LogProbability(ReadOnlySpan<double> observation, int action)
     {
-        CheckObservation(observation);
         ThrowHelper.CheckIndex(action, ActionCount, nameof(action));
-        return Categorical.LogProbability(ForwardRow(observation).Output, action);
+        double row = action;
+        return LogProbability(observation, new ReadOnlySpan<double>(in row));
     }
 
     /// <summary>Writes π(·|s) = softmax(z) into <paramref name="destination"/>: [A].</summary>
@@ -52,44 +52,29 @@ public sealed class SoftmaxPolicy : Policy
     {
         CheckObservation(observation);
         ThrowHelper.CheckLength(destination.Length, ActionCount, nameof(destination), "[ActionCount]");
-        Kernels.Softmax(ForwardRow(observation).Output, destination);
-    }
-
-    /// <summary>Entropy of π(·|s) in nats.</summary>
-    /// <exception cref="ArgumentException">Bad observation.</exception>
-    public double Entropy(ReadOnlySpan<double> observation)
-    {
-        CheckObservation(observation);
-        return Categorical.Entropy(ForwardRow(observation).Output);
+        Kernels.Softmax(ForwardRow(observation), destination);
     }
 
     /// <summary>Draws a ~ π(·|s).</summary>
     /// <exception cref="ArgumentException">Bad observation.</exception>
-    public int Sample(ReadOnlySpan<double> observation, Random random)
-    {
-        ArgumentNullException.ThrowIfNull(random);
-        CheckObservation(observation);
-        return Categorical.Sample(ForwardRow(observation).Output, random);
-    }
+    public int Sample(ReadOnlySpan<double> observation, Random random) => Sample(observation, random, out _);
 
     /// <summary>Draws a ~ π(·|s) and returns log π(a|s) from the same forward pass.</summary>
     /// <exception cref="ArgumentException">Bad observation.</exception>
     public int Sample(ReadOnlySpan<double> observation, Random random, out double logProbability)
     {
-        ArgumentNullException.ThrowIfNull(random);
-        CheckObservation(observation);
-        Span<double> z = ForwardRow(observation).Output;
-        int action = Categorical.Sample(z, random);
-        logProbability = Categorical.LogProbability(z, action);
-        return action;
+        double action = 0;
+        logProbability = Sample(observation, random, new Span<double>(ref action));
+        return (int)action;
     }
 
     /// <summary>argmax_a π(a|s).</summary>
     /// <exception cref="ArgumentException">Bad observation.</exception>
     public int GreedyAction(ReadOnlySpan<double> observation)
     {
-        CheckObservation(observation);
-        return Categorical.Mode(ForwardRow(observation).Output);
+        double action = 0;
+        Mode(observation, new Span<double>(ref action));
+        return (int)action;
     }
 
     /// <summary>gradient += weight · ∇_θ log π(action | observation).</summary>
@@ -99,32 +84,27 @@ public sealed class SoftmaxPolicy : Policy
     /// </exception>
     public void AccumulateScore(ReadOnlySpan<double> observation, int action, double weight, Span<double> gradient)
     {
-        CheckObservation(observation);
         ThrowHelper.CheckIndex(action, ActionCount, nameof(action));
-        ThrowHelper.CheckFinite(weight, nameof(weight));
-        CheckGradient(gradient);
-        RowPass pass = ForwardRow(observation);
-        Categorical.LogProbabilityGradient(pass.Output, action, weight, pass.OutputGradient); // ∂ log π/∂z, weighted
-        BackwardRow(observation, pass, gradient);                                            // · ∂z/∂θ
+        double row = action;
+        AccumulateScore(observation, new ReadOnlySpan<double>(in row), weight, gradient);
     }
 
     /// <summary>
-    /// The batched score, the hot loop of every estimator: gradient += Σ_r weights[r] · ∇_θ log π(actions[r] | s_r)
-    /// over rows r with observations: [rows, n] row-major, actions: [rows], weights: [rows].
+    /// The batched score over integer actions: gradient += Σ_r weights[r] · ∇_θ log π(actions[r] | s_r) over rows r
+    /// with observations: [rows, n] row-major, actions: [rows], weights: [rows].
     /// </summary>
     /// <exception cref="ArgumentException">A shape, a value or the workspace is wrong; the gradient is then untouched.</exception>
     public void AccumulateScores(ReadOnlySpan<double> observations, ReadOnlySpan<int> actions, ReadOnlySpan<double> weights, Span<double> gradient, PolicyWorkspace workspace)
     {
         CheckRows(actions, observations, workspace);
-        CheckWeightsAndGradient(actions.Length, weights, gradient);
-        int n = ObservationSize, a = ActionCount;
+        ThrowHelper.CheckLength(weights.Length, actions.Length, nameof(weights), "[rows], one weight per row");
+        ThrowHelper.CheckFinite(weights, nameof(weights));
+        CheckGradient(gradient);
+        int n = ObservationSize;
         for (int start = 0; start < actions.Length; start += workspace.Capacity)
         {
             int batch = Math.Min(workspace.Capacity, actions.Length - start);
-            ReadOnlySpan<double> s = observations.Slice(start * n, batch * n);           // [B, n]
-            Span<double> z = ForwardChunk(batch, s, workspace);                           // [B, A]
-            Categorical.LogProbabilityGradientBatched(a, z, actions.Slice(start, batch), weights.Slice(start, batch), workspace.OutputGradients.AsSpan(0, batch * a));
-            BackwardChunk(batch, s, gradient, workspace);
+            ScoreChunk(batch, observations.Slice(start * n, batch * n), ActionRows(actions.Slice(start, batch), workspace), weights.Slice(start, batch), gradient, workspace);
         }
     }
 
@@ -134,16 +114,30 @@ public sealed class SoftmaxPolicy : Policy
     {
         ThrowHelper.CheckLength(destination.Length, actions.Length, nameof(destination), "[rows] = actions.Length");
         CheckRows(actions, observations, workspace);
-        int n = ObservationSize, a = ActionCount;
+        int n = ObservationSize;
         for (int start = 0; start < actions.Length; start += workspace.Capacity)
         {
             int batch = Math.Min(workspace.Capacity, actions.Length - start);
-            Span<double> z = ForwardChunk(batch, observations.Slice(start * n, batch * n), workspace);
-            for (int r = 0; r < batch; r++)
-            {
-                destination[start + r] = Categorical.LogProbability(z.Slice(r * a, a), actions[start + r]);
-            }
+            LogProbabilityChunk(batch, observations.Slice(start * n, batch * n), ActionRows(actions.Slice(start, batch), workspace), destination.Slice(start, batch), workspace);
         }
+    }
+
+    private static IApproximator CheckApproximator(IApproximator approximator)
+    {
+        ArgumentNullException.ThrowIfNull(approximator);
+        return approximator;
+    }
+
+    // The indices as action rows, in the workspace's buffer.
+    private static ReadOnlySpan<double> ActionRows(ReadOnlySpan<int> actions, PolicyWorkspace workspace)
+    {
+        Span<double> rows = workspace.ActionRows.AsSpan(0, actions.Length);
+        for (int r = 0; r < actions.Length; r++)
+        {
+            rows[r] = actions[r];
+        }
+
+        return rows;
     }
 
     private void CheckRows(ReadOnlySpan<int> actions, ReadOnlySpan<double> observations, PolicyWorkspace workspace)

@@ -1,3 +1,4 @@
+using PolicyGradient.Numerics;
 using PolicyGradient.Environments;
 
 namespace PolicyGradient.Sampling;

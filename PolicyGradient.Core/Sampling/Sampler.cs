@@ -29,6 +29,8 @@ public sealed class Sampler
     private int _maxEpisodes;
     private long _stepBudget, _seed;
     private IProgress<SamplingProgress>? _progress;
+    private int _failedEpisode;
+    private Exception? _failure;
 
     /// <summary>Creates a sampler that builds one task per thread with <paramref name="taskFactory"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> ≤ 0.</exception>
@@ -44,7 +46,21 @@ public sealed class Sampler
         _workers = new Worker[threads];
         for (int w = 0; w < threads; w++)
         {
-            _workers[w] = new Worker(taskFactory());
+            TaskEnvironment task = taskFactory() ?? throw new ArgumentException("The task factory returned null; it must create a new task instance on each call.", nameof(taskFactory));
+            for (int v = 0; v < w; v++)
+            {
+                if (ReferenceEquals(_workers[v].Environment, task))
+                {
+                    throw new ArgumentException("The task factory returned the same instance twice; each thread needs its own task, so return a new one on each call.", nameof(taskFactory));
+                }
+            }
+
+            if (w > 0 && (task.ObservationSize != _workers[0].Environment.ObservationSize || !task.ActionSpace.Equals(_workers[0].Environment.ActionSpace)))
+            {
+                throw new ArgumentException("The task factory returned tasks of different shapes.", nameof(taskFactory));
+            }
+
+            _workers[w] = new Worker(task);
         }
 
         Task = _workers[0].Environment;
@@ -58,8 +74,7 @@ public sealed class Sampler
     public TaskEnvironment Task { get; }
 
     /// <summary>Creates an empty batch shaped for this sampler's task.</summary>
-    public TrajectoryBatch CreateBatch() =>
-        new(Task.ObservationSize, (Task as ContinuousEnvironment)?.ActionSize ?? 0);
+    public TrajectoryBatch CreateBatch() => new(Task.ObservationSize, Task.ActionSpace);
 
     /// <summary>Samples exactly <paramref name="episodes"/> episodes into <paramref name="destination"/> (cleared first).</summary>
     /// <exception cref="ArgumentException">The policy or batch does not fit the task, or episodes ≤ 0.</exception>
@@ -99,6 +114,7 @@ public sealed class Sampler
         }
 
         (_policy, _maxEpisodes, _stepBudget, _seed, _progress) = (policy, maxEpisodes, stepBudget, seed, progress);
+        (_failedEpisode, _failure) = (int.MaxValue, null);
         try
         {
             if (_workers.Length == 1)
@@ -115,6 +131,13 @@ public sealed class Sampler
             (_policy, _progress) = (null, null);
         }
 
+        if (_failure is not null)
+        {
+            // The lowest failing episode's own exception, whatever the thread count: every episode below a claimed
+            // index was claimed too, so the lowest failure does not depend on the scheduling.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(_failure);
+        }
+
         destination.Clear();
         long steps = 0;
         for (int i = 0; i < _nextEpisode && i < maxEpisodes && steps < stepBudget; i++)
@@ -125,19 +148,17 @@ public sealed class Sampler
         }
     }
 
-    internal void CheckFits(Policy policy, TrajectoryBatch destination)
+    /// <summary>Throws unless the batch was shaped for this task and the policy fits it.</summary>
+    /// <exception cref="ArgumentException">The batch or the policy does not fit the task.</exception>
+    public void CheckFits(Policy policy, TrajectoryBatch destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        if (destination.ObservationSize != Task.ObservationSize || destination.ActionSize != ((Task as ContinuousEnvironment)?.ActionSize ?? 0))
+        if (destination.ObservationSize != Task.ObservationSize || !destination.ActionSpace.Equals(Task.ActionSpace))
         {
             throw new ArgumentException("The batch's shapes do not match the task; create it with CreateBatch().", nameof(destination));
         }
 
-        destination.CheckPolicy(policy); // observation size and action kind / dimension, as the task's
-        if (Task is DiscreteEnvironment d && ((SoftmaxPolicy)policy).ActionCount != d.ActionCount)
-        {
-            throw new ArgumentException($"The softmax policy has {((SoftmaxPolicy)policy).ActionCount} actions; {Task.Id} has {d.ActionCount}.", nameof(policy));
-        }
+        destination.CheckPolicy(policy); // observation size, and actions the task admits
     }
 
     // Every claimed index below the episode count is sampled, so the sampled set is the prefix [0, count).
@@ -160,7 +181,7 @@ public sealed class Sampler
     {
         public TaskEnvironment Environment { get; } = environment;
 
-        public TrajectoryBatch Batch { get; } = new(environment.ObservationSize, (environment as ContinuousEnvironment)?.ActionSize ?? 0);
+        public TrajectoryBatch Batch { get; } = new(environment.ObservationSize, environment.ActionSpace);
 
         public EpisodeRandom Random { get; } = new(0, 0);
 
@@ -168,14 +189,14 @@ public sealed class Sampler
 
         public double[] NextObservation { get; } = new double[environment.ObservationSize];
 
-        public double[] Action { get; } = new double[(environment as ContinuousEnvironment)?.ActionSize ?? 0];
+        public double[] Action { get; } = new double[environment.ActionSpace.Width];
     }
 
     // One thread's loop: claim the next episode index while the budget is not reached, sample it, record it.
     private void Work(int w)
     {
         Worker worker = _workers[w];
-        while (Volatile.Read(ref _completedSteps) < _stepBudget)
+        while (Volatile.Read(ref _completedSteps) < _stepBudget && Volatile.Read(ref _failure) is null)
         {
             int episode = Interlocked.Increment(ref _nextEpisode) - 1;
             if (episode >= _maxEpisodes)
@@ -183,8 +204,25 @@ public sealed class Sampler
                 break;
             }
 
-            int local = worker.Batch.EpisodeCount;
-            int steps = SampleEpisode(worker, _policy!, episode);
+            int local = worker.Batch.EpisodeCount, steps;
+            try
+            {
+                steps = SampleEpisode(worker, _policy!, episode);
+            }
+            catch (Exception e)
+            {
+                lock (_workers)
+                {
+                    if (episode < _failedEpisode)
+                    {
+                        (_failedEpisode, _failure) = (episode, e);
+                    }
+                }
+
+                worker.Batch.Clear();
+                return;
+            }
+
             Record(episode, w, local);
             long total = Interlocked.Add(ref _completedSteps, steps);
             int done = Interlocked.Increment(ref _completedEpisodes);
@@ -203,27 +241,18 @@ public sealed class Sampler
         int steps = 0;
         while (true)
         {
-            StepResult result;
-            if (policy is SoftmaxPolicy softmax)
-            {
-                int a = softmax.Sample(s, random, out double logProbability);
-                result = ((DiscreteEnvironment)env).Step(a, next);
-                worker.Batch.AddStep(s, a, result.Reward, logProbability);
-            }
-            else
-            {
-                double logProbability = ((GaussianPolicy)policy).SampleWithLogProbability(s, random, worker.Action);
-                result = ((ContinuousEnvironment)env).Step(worker.Action, next);
-                worker.Batch.AddStep(s, worker.Action, result.Reward, logProbability);
-            }
-
+            double logProbability = policy.Sample(s, random, worker.Action);
+            StepResult result = env.Step(worker.Action, next);
+            worker.Batch.AddStep(s, worker.Action, result.Reward, logProbability);
             steps++;
-            next.CopyTo(s, 0);
-            if (result.Done)
+            bool outOfBudget = steps >= _stepBudget; // one episode never outgrows the call's step budget
+            if (result.Done || outOfBudget)
             {
-                worker.Batch.EndEpisode(result.Terminated, result.Truncated);
+                worker.Batch.EndEpisode(result.Terminated, result.Truncated || (outOfBudget && !result.Terminated), next);
                 return steps;
             }
+
+            next.CopyTo(s, 0);
         }
     }
 }

@@ -1,40 +1,47 @@
+using System.Globalization;
+using PolicyGradient.Distributions;
 using PolicyGradient.Numerics;
 using PolicyGradient.Policies;
 
 namespace PolicyGradient.Sampling;
 
 /// <summary>
-/// N trajectories stored as a struct of arrays, episode after episode: observations [steps, n] row-major, actions
-/// [steps] (discrete) or [steps, d] (continuous), rewards [steps], log π(a_t|s_t) at sampling time [steps],
-/// episode offsets [episodes + 1], and terminated / truncated per episode. The arrays grow when needed and are
-/// kept across <see cref="Clear"/>, so refilling a batch of the same size allocates nothing.
+/// N trajectories stored as a struct of arrays, episode after episode: observations [steps, n] row-major, action
+/// rows [steps, w] (w = <see cref="ActionSpace.Width"/>: 1 for a discrete index, d for a box), rewards [steps],
+/// log π(a_t|s_t) at sampling time [steps], episode offsets [episodes + 1], terminated / truncated per episode and
+/// the final observation s_T of every episode [episodes, n] (a truncated episode's return is bootstrapped from it).
+/// The arrays grow when needed and are kept across <see cref="Clear"/>, so refilling a batch of the same size
+/// allocates nothing. Every member checks all of its arguments before it changes anything.
 /// </summary>
 public sealed class TrajectoryBatch
 {
-    private double[] _observations = [], _continuousActions = [], _rewards = [], _logProbabilities = [];
-    private int[] _actions = [], _episodeStarts = [0];
+    private double[] _observations = [], _actions = [], _rewards = [], _logProbabilities = [], _finalObservations = [];
+    private int[] _episodeStarts = [0];
     private bool[] _terminated = [], _truncated = [];
     private bool _open;
     private int _openSteps;
 
-    /// <summary>Creates an empty batch for observations of length n and, when <paramref name="actionSize"/> &gt; 0, continuous actions of that length (0: discrete actions).</summary>
-    /// <exception cref="ArgumentOutOfRangeException">observationSize ≤ 0 or actionSize &lt; 0.</exception>
-    public TrajectoryBatch(int observationSize, int actionSize = 0)
+    /// <summary>Creates an empty batch for observations of length n and actions of <paramref name="actions"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">observationSize ≤ 0.</exception>
+    public TrajectoryBatch(int observationSize, ActionSpace actions)
     {
         ThrowHelper.CheckPositive(observationSize, nameof(observationSize));
-        ArgumentOutOfRangeException.ThrowIfNegative(actionSize);
+        ArgumentNullException.ThrowIfNull(actions);
         ObservationSize = observationSize;
-        ActionSize = actionSize;
+        ActionSpace = actions;
     }
 
     /// <summary>n, the length of an observation.</summary>
     public int ObservationSize { get; }
 
-    /// <summary>d for continuous actions; 0 for discrete actions.</summary>
-    public int ActionSize { get; }
+    /// <summary>The actions the batch holds.</summary>
+    public ActionSpace ActionSpace { get; }
 
-    /// <summary>Whether actions are indices (<see cref="Actions"/>) rather than vectors (<see cref="ContinuousActions"/>).</summary>
-    public bool IsDiscrete => ActionSize == 0;
+    /// <summary>w, doubles per action row.</summary>
+    public int ActionWidth => ActionSpace.Width;
+
+    /// <summary>Whether action rows hold indices of a discrete space.</summary>
+    public bool IsDiscrete => ActionSpace.IsDiscrete;
 
     /// <summary>Completed episodes.</summary>
     public int EpisodeCount { get; private set; }
@@ -42,14 +49,14 @@ public sealed class TrajectoryBatch
     /// <summary>Steps of the completed episodes.</summary>
     public int StepCount => _episodeStarts[EpisodeCount];
 
+    /// <summary>Whether an episode is open (begun, not ended).</summary>
+    public bool IsEpisodeOpen => _open;
+
     /// <summary>Observations s_t: [StepCount, n].</summary>
     public ReadOnlySpan<double> Observations => _observations.AsSpan(0, StepCount * ObservationSize);
 
-    /// <summary>Discrete actions a_t: [StepCount].</summary>
-    public ReadOnlySpan<int> Actions => _actions.AsSpan(0, IsDiscrete ? StepCount : 0);
-
-    /// <summary>Continuous actions a_t: [StepCount, d].</summary>
-    public ReadOnlySpan<double> ContinuousActions => _continuousActions.AsSpan(0, StepCount * ActionSize);
+    /// <summary>Action rows a_t: [StepCount, w].</summary>
+    public ReadOnlySpan<double> Actions => _actions.AsSpan(0, StepCount * ActionWidth);
 
     /// <summary>Rewards r_t: [StepCount].</summary>
     public ReadOnlySpan<double> Rewards => _rewards.AsSpan(0, StepCount);
@@ -63,33 +70,28 @@ public sealed class TrajectoryBatch
     /// <summary>Whether each episode ended in a terminal state: [EpisodeCount].</summary>
     public ReadOnlySpan<bool> Terminated => _terminated.AsSpan(0, EpisodeCount);
 
-    /// <summary>Whether each episode was cut by the time limit: [EpisodeCount].</summary>
+    /// <summary>Whether each episode was cut by a time limit or budget: [EpisodeCount].</summary>
     public ReadOnlySpan<bool> Truncated => _truncated.AsSpan(0, EpisodeCount);
 
+    /// <summary>The observation s_T after each episode's last step: [EpisodeCount, n].</summary>
+    public ReadOnlySpan<double> FinalObservations => _finalObservations.AsSpan(0, EpisodeCount * ObservationSize);
+
     /// <summary>T_i, the length of episode i.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="episode"/> is not in [0, EpisodeCount).</exception>
     public int EpisodeLength(int episode)
     {
         ThrowHelper.CheckIndex(episode, EpisodeCount, nameof(episode));
         return _episodeStarts[episode + 1] - _episodeStarts[episode];
     }
 
-    /// <summary>
-    /// Throws unless <paramref name="policy"/> takes this batch's observations and produces its kind of action: a
-    /// softmax policy for discrete actions, a Gaussian policy of dimension d for continuous ones.
-    /// </summary>
-    internal void CheckPolicy(Policy policy)
+    /// <summary>Throws unless <paramref name="policy"/> takes this batch's observations and acts in its action space.</summary>
+    /// <exception cref="ArgumentException">The policy does not fit.</exception>
+    public void CheckPolicy(Policy policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        bool fits = policy.ObservationSize == ObservationSize && policy switch
+        if (policy.ObservationSize != ObservationSize || !ActionSpace.Admits(policy.ActionSpace))
         {
-            SoftmaxPolicy => IsDiscrete,
-            GaussianPolicy g => g.ActionSize == ActionSize,
-            _ => false,
-        };
-        if (!fits)
-        {
-            string actions = IsDiscrete ? "discrete actions (a softmax policy)" : $"{ActionSize}-dimensional continuous actions (a Gaussian policy)";
-            throw new ArgumentException($"{policy.GetType().Name} over {policy.ObservationSize} observations does not fit observations of length {ObservationSize} with {actions}.", nameof(policy));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The policy {policy.Describe()} (observations of length {policy.ObservationSize}, actions {policy.ActionSpace}) does not fit observations of length {ObservationSize} with actions {ActionSpace}."), nameof(policy));
         }
     }
 
@@ -113,110 +115,126 @@ public sealed class TrajectoryBatch
         _openSteps = 0;
     }
 
-    /// <summary>Appends a step with a discrete action to the open episode.</summary>
+    /// <summary>Appends a step with a discrete action index to the open episode.</summary>
+    /// <exception cref="ArgumentException">A shape or value is wrong, or the batch holds no discrete actions; nothing is recorded.</exception>
+    /// <exception cref="InvalidOperationException">No episode is open.</exception>
     public void AddStep(ReadOnlySpan<double> observation, int action, double reward, double logProbability)
     {
-        int t = PrepareStep(observation, reward, logProbability);
-        if (!IsDiscrete)
-        {
-            throw new InvalidOperationException("This batch stores continuous actions.");
-        }
-
-        _actions[t] = action;
+        double row = action;
+        AddStep(observation, new ReadOnlySpan<double>(in row), reward, logProbability);
     }
 
-    /// <summary>Appends a step with a continuous action to the open episode.</summary>
+    /// <summary>Appends a step with an action row to the open episode.</summary>
+    /// <exception cref="ArgumentException">
+    /// The observation is not n finite values, the action is not one of <see cref="ActionSpace"/>, the reward is not
+    /// finite or log π is NaN; nothing is recorded.
+    /// </exception>
+    /// <exception cref="InvalidOperationException">No episode is open.</exception>
     public void AddStep(ReadOnlySpan<double> observation, ReadOnlySpan<double> action, double reward, double logProbability)
-    {
-        ThrowHelper.CheckLength(action.Length, ActionSize, nameof(action), "[ActionSize]");
-        int t = PrepareStep(observation, reward, logProbability);
-        action.CopyTo(_continuousActions.AsSpan(t * ActionSize, ActionSize));
-    }
-
-    /// <summary>Closes the open episode with its end flags.</summary>
-    /// <exception cref="InvalidOperationException">No episode is open, or it has no steps.</exception>
-    public void EndEpisode(bool terminated, bool truncated)
-    {
-        if (!_open || _openSteps == 0)
-        {
-            throw new InvalidOperationException("An episode must be begun and have at least one step before it ends.");
-        }
-
-        EnsureEpisodeCapacity(EpisodeCount + 1);
-        _terminated[EpisodeCount] = terminated;
-        _truncated[EpisodeCount] = truncated;
-        _episodeStarts[EpisodeCount + 1] = _episodeStarts[EpisodeCount] + _openSteps;
-        EpisodeCount++;
-        _open = false;
-    }
-
-    /// <summary>Appends a copy of episode <paramref name="episode"/> of <paramref name="source"/> (same shapes).</summary>
-    public void AppendEpisode(TrajectoryBatch source, int episode)
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        if (source.ObservationSize != ObservationSize || source.ActionSize != ActionSize)
-        {
-            throw new ArgumentException("The source batch has other observation or action sizes.", nameof(source));
-        }
-
-        int start = source._episodeStarts[episode], length = source.EpisodeLength(episode), to = StepCount;
-        EnsureStepCapacity(to + length);
-        EnsureEpisodeCapacity(EpisodeCount + 1);
-        int n = ObservationSize, d = ActionSize;
-        source._observations.AsSpan(start * n, length * n).CopyTo(_observations.AsSpan(to * n));
-        source._rewards.AsSpan(start, length).CopyTo(_rewards.AsSpan(to));
-        source._logProbabilities.AsSpan(start, length).CopyTo(_logProbabilities.AsSpan(to));
-        if (IsDiscrete)
-        {
-            source._actions.AsSpan(start, length).CopyTo(_actions.AsSpan(to));
-        }
-        else
-        {
-            source._continuousActions.AsSpan(start * d, length * d).CopyTo(_continuousActions.AsSpan(to * d));
-        }
-
-        _terminated[EpisodeCount] = source._terminated[episode];
-        _truncated[EpisodeCount] = source._truncated[episode];
-        _episodeStarts[EpisodeCount + 1] = to + length;
-        EpisodeCount++;
-    }
-
-    private int PrepareStep(ReadOnlySpan<double> observation, double reward, double logProbability)
     {
         if (!_open)
         {
             throw new InvalidOperationException("Begin an episode before adding steps.");
         }
 
-        ThrowHelper.CheckLength(observation.Length, ObservationSize, nameof(observation), "[ObservationSize]");
+        CheckObservation(observation, nameof(observation));
+        ActionSpace.CheckRow(action, nameof(action)); // a box's task clips what lies outside it
+        ThrowHelper.CheckFinite(reward, nameof(reward));
+        if (double.IsNaN(logProbability))
+        {
+            throw new ArgumentException("Expected log π(a|s) to be a number, got NaN.", nameof(logProbability));
+        }
+
         int t = StepCount + _openSteps;
-        EnsureStepCapacity(t + 1);
+        EnsureStepCapacity((long)t + 1);
         observation.CopyTo(_observations.AsSpan(t * ObservationSize, ObservationSize));
+        action.CopyTo(_actions.AsSpan(t * ActionWidth, ActionWidth));
         _rewards[t] = reward;
         _logProbabilities[t] = logProbability;
         _openSteps++;
-        return t;
     }
 
-    private void EnsureStepCapacity(int steps)
+    /// <summary>Closes the open episode with its end flags and the observation after its last step.</summary>
+    /// <exception cref="ArgumentException"><paramref name="finalObservation"/> is not n finite values.</exception>
+    /// <exception cref="InvalidOperationException">No episode is open, or it has no steps.</exception>
+    public void EndEpisode(bool terminated, bool truncated, ReadOnlySpan<double> finalObservation)
+    {
+        if (!_open || _openSteps == 0)
+        {
+            throw new InvalidOperationException("An episode must be begun and have at least one step before it ends.");
+        }
+
+        CheckObservation(finalObservation, nameof(finalObservation));
+        EnsureEpisodeCapacity(EpisodeCount + 1);
+        _terminated[EpisodeCount] = terminated;
+        _truncated[EpisodeCount] = truncated;
+        finalObservation.CopyTo(_finalObservations.AsSpan(EpisodeCount * ObservationSize));
+        _episodeStarts[EpisodeCount + 1] = _episodeStarts[EpisodeCount] + _openSteps;
+        EpisodeCount++;
+        _open = false;
+    }
+
+    /// <summary>Appends a copy of episode <paramref name="episode"/> of <paramref name="source"/> (same shapes).</summary>
+    /// <exception cref="ArgumentException">The shapes differ, or the source is this batch.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="episode"/> is not a completed episode of the source.</exception>
+    /// <exception cref="InvalidOperationException">An episode is open in this batch.</exception>
+    public void AppendEpisode(TrajectoryBatch source, int episode)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (source.ObservationSize != ObservationSize || !source.ActionSpace.Equals(ActionSpace))
+        {
+            throw new ArgumentException("The source batch has other observation sizes or action spaces.", nameof(source));
+        }
+
+        if (ReferenceEquals(source, this))
+        {
+            throw new ArgumentException("Append from another batch.", nameof(source));
+        }
+
+        ThrowHelper.CheckIndex(episode, source.EpisodeCount, nameof(episode));
+        if (_open)
+        {
+            throw new InvalidOperationException("End the open episode before appending another.");
+        }
+
+        int start = source._episodeStarts[episode], length = source.EpisodeLength(episode), to = StepCount;
+        EnsureStepCapacity((long)to + length);
+        EnsureEpisodeCapacity(EpisodeCount + 1);
+        int n = ObservationSize, w = ActionWidth;
+        source._observations.AsSpan(start * n, length * n).CopyTo(_observations.AsSpan(to * n));
+        source._actions.AsSpan(start * w, length * w).CopyTo(_actions.AsSpan(to * w));
+        source._rewards.AsSpan(start, length).CopyTo(_rewards.AsSpan(to));
+        source._logProbabilities.AsSpan(start, length).CopyTo(_logProbabilities.AsSpan(to));
+        source._finalObservations.AsSpan(episode * n, n).CopyTo(_finalObservations.AsSpan(EpisodeCount * n));
+        _terminated[EpisodeCount] = source._terminated[episode];
+        _truncated[EpisodeCount] = source._truncated[episode];
+        _episodeStarts[EpisodeCount + 1] = to + length;
+        EpisodeCount++;
+    }
+
+    private void CheckObservation(ReadOnlySpan<double> observation, string paramName)
+    {
+        ThrowHelper.CheckLength(observation.Length, ObservationSize, paramName, "[ObservationSize]");
+        ThrowHelper.CheckFinite(observation, paramName);
+    }
+
+    private void EnsureStepCapacity(long steps)
     {
         if (steps <= _rewards.Length)
         {
             return;
         }
 
-        int capacity = Math.Max(steps, Math.Max(256, 2 * _rewards.Length));
-        Array.Resize(ref _observations, capacity * ObservationSize);
-        Array.Resize(ref _rewards, capacity);
-        Array.Resize(ref _logProbabilities, capacity);
-        if (IsDiscrete)
+        long capacity = Math.Max(steps, Math.Max(256, 2L * _rewards.Length));
+        if (capacity * Math.Max(ObservationSize, ActionWidth) > Array.MaxLength)
         {
-            Array.Resize(ref _actions, capacity);
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"The batch cannot hold {steps} steps of observations of length {ObservationSize}: past the largest array .NET allocates."));
         }
-        else
-        {
-            Array.Resize(ref _continuousActions, capacity * ActionSize);
-        }
+
+        Array.Resize(ref _observations, (int)(capacity * ObservationSize));
+        Array.Resize(ref _actions, (int)(capacity * ActionWidth));
+        Array.Resize(ref _rewards, (int)capacity);
+        Array.Resize(ref _logProbabilities, (int)capacity);
     }
 
     private void EnsureEpisodeCapacity(int episodes)
@@ -230,5 +248,6 @@ public sealed class TrajectoryBatch
         Array.Resize(ref _terminated, capacity);
         Array.Resize(ref _truncated, capacity);
         Array.Resize(ref _episodeStarts, capacity + 1);
+        Array.Resize(ref _finalObservations, capacity * ObservationSize);
     }
 }

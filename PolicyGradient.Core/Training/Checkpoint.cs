@@ -1,8 +1,9 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using PolicyGradient.Approximators;
 using PolicyGradient.Policies;
 
 namespace PolicyGradient.Training;
@@ -28,29 +29,54 @@ public sealed class CheckpointException : Exception
     }
 }
 
+/// <summary>What a checkpoint holds besides the policy.</summary>
+/// <param name="Policy">The policy, θ restored bit for bit.</param>
+/// <param name="Task">The task id it was trained on (null if none was recorded).</param>
+/// <param name="Metadata">Free string metadata.</param>
+public sealed record CheckpointContents(Policy Policy, string? Task, IReadOnlyDictionary<string, string> Metadata);
+
 /// <summary>
-/// Saves and loads policies as JSON: format version, policy kind (softmax / gaussian), approximator (linear / mlp)
-/// with its sizes and activation, the log σ settings, θ, and optional string metadata. Doubles are written in their
-/// shortest round-trip form, so a round trip is bitwise exact. A save writes a temporary file beside the target and
-/// renames it into place, so a crash never leaves a half-written file over a good checkpoint.
+/// Saves and loads policies as JSON (format 2): the approximator and the head by registry name and settings
+/// (<see cref="PolicyRegistry"/>, so there is no type switch here), θ, the task id, string metadata, and a SHA-256
+/// content hash over a canonical encoding of all of these, verified on load. Doubles are written in their shortest
+/// round-trip form, so a round trip is bitwise exact.
+/// <list type="bullet">
+/// <item>A save writes a temporary file beside the target, flushes it to the disk, renames it into place and flushes the
+/// directory, so a crash or power cut leaves the old file or the new one, never a half-written one; the next save to
+/// the same path removes temporary files that killed saves left behind. Concurrent saves to one path are not
+/// supported.</item>
+/// <item>A load refuses, with a message naming what failed: invalid JSON, trailing data, duplicate keys, null values, a
+/// hash that does not match, unknown parts, sizes past the approximators' limits (before anything is allocated), and
+/// θ of the wrong length or with non-finite values. Format-1 files (no hash) load only with
+/// <c>allowUnverified: true</c>.</item>
+/// </list>
 /// </summary>
 public static class Checkpoint
 {
-    /// <summary>The format version this code writes and reads.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>The format version this code writes.</summary>
+    public const int FormatVersion = 2;
 
-    /// <summary>Writes <paramref name="policy"/> to <paramref name="path"/> atomically.</summary>
-    /// <exception cref="ArgumentException">The policy's approximator is not a <see cref="LinearMap"/> or <see cref="Mlp"/>.</exception>
-    public static void Save(Policy policy, string path, IReadOnlyDictionary<string, string>? metadata = null)
+    /// <summary>Writes <paramref name="policy"/> to <paramref name="path"/> atomically and durably.</summary>
+    /// <exception cref="ArgumentException">θ holds a NaN or infinite value, the path is empty, or the approximator is not registered.</exception>
+    public static void Save(Policy policy, string path, IReadOnlyDictionary<string, string>? metadata = null, string? task = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentException.ThrowIfNullOrEmpty(path);
+        byte[] bytes = Serialize(policy, metadata, task); // validates before the file system is touched
         string full = Path.GetFullPath(path);
+        string directory = Path.GetDirectoryName(full) ?? ".";
+        RemoveStaleTemporaries(full);
         string temporary = full + "." + Guid.NewGuid().ToString("N") + ".tmp";
         try
         {
-            File.WriteAllBytes(temporary, Serialize(policy, metadata));
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(bytes);
+                stream.Flush(flushToDisk: true);
+            }
+
             File.Move(temporary, full, overwrite: true);
+            FlushDirectory(directory);
         }
         finally
         {
@@ -64,73 +90,81 @@ public static class Checkpoint
     /// <summary>Reads a policy written by <see cref="Save"/>.</summary>
     /// <exception cref="CheckpointException">The file is corrupted, truncated, of another version, or inconsistent.</exception>
     /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
-    public static Policy Load(string path) => Load(path, out _);
+    public static Policy Load(string path) => Read(path).Policy;
 
     /// <summary>Reads a policy and its metadata.</summary>
     /// <exception cref="CheckpointException">The file is corrupted, truncated, of another version, or inconsistent.</exception>
     public static Policy Load(string path, out IReadOnlyDictionary<string, string> metadata)
     {
+        CheckpointContents contents = Read(path);
+        metadata = contents.Metadata;
+        return contents.Policy;
+    }
+
+    /// <summary>Reads everything a checkpoint holds.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="allowUnverified">Also accept format-1 files, which carry no content hash.</param>
+    /// <exception cref="CheckpointException">The file is corrupted, truncated, of another version, or inconsistent.</exception>
+    public static CheckpointContents Read(string path, bool allowUnverified = false)
+    {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return Deserialize(File.ReadAllBytes(path), out metadata);
+        if (Directory.Exists(path))
+        {
+            throw new CheckpointException($"'{path}' is a directory, not a checkpoint file.");
+        }
+
+        return Deserialize(File.ReadAllBytes(path), allowUnverified);
     }
 
     /// <summary>The checkpoint of <paramref name="policy"/> as UTF-8 JSON.</summary>
-    public static byte[] Serialize(Policy policy, IReadOnlyDictionary<string, string>? metadata = null)
+    /// <exception cref="ArgumentException">θ holds a NaN or infinite value, a metadata key or value is null, or the approximator is not registered.</exception>
+    public static byte[] Serialize(Policy policy, IReadOnlyDictionary<string, string>? metadata = null, string? task = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
+        ReadOnlySpan<double> theta = policy.Parameters;
+        for (int k = 0; k < theta.Length; k++)
+        {
+            if (!double.IsFinite(theta[k]))
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"θ[{k}] = {theta[k]}: a checkpoint stores finite parameters only."), nameof(policy));
+            }
+        }
+
+        var content = new Content(PolicyRegistry.DescribeApproximator(policy.Approximator), PolicyRegistry.DescribeHead(policy), theta.ToArray(), task, Sorted(metadata ?? new Dictionary<string, string>()));
         var buffer = new ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             json.WriteStartObject();
             json.WriteNumber("formatVersion", FormatVersion);
-            json.WriteString("kind", policy is SoftmaxPolicy ? "softmax" : "gaussian");
-            json.WriteNumber("observationSize", policy.ObservationSize);
-            json.WriteNumber("outputSize", policy.Approximator.OutputSize);
-            switch (policy.Approximator)
+            if (task is null)
             {
-                case LinearMap:
-                    json.WriteString("approximator", "linear");
-                    break;
-                case Mlp mlp:
-                    json.WriteString("approximator", "mlp");
-                    json.WriteString("activation", mlp.Activation == Activation.Tanh ? "tanh" : "relu");
-                    json.WriteStartArray("hiddenSizes");
-                    foreach (int size in mlp.HiddenSizes)
-                    {
-                        json.WriteNumberValue(size);
-                    }
-
-                    json.WriteEndArray();
-                    break;
-                default:
-                    throw new ArgumentException($"Checkpoints store LinearMap and Mlp approximators, not {policy.Approximator.GetType().Name}.", nameof(policy));
+                json.WriteNull("task");
+            }
+            else
+            {
+                json.WriteString("task", task);
             }
 
-            if (policy is GaussianPolicy gaussian)
+            WritePart(json, "approximator", content.Approximator);
+            WritePart(json, "head", content.Head);
+            json.WriteStartArray("parameters");
+            foreach (double v in content.Parameters)
             {
-                json.WriteBoolean("learnLogStd", gaussian.LearnsLogStd);
-                var logStd = new double[gaussian.ActionSize];
-                gaussian.LogStd(logStd);
-                WriteDoubles(json, "logStd", logStd);
+                json.WriteNumberValue(v); // shortest round-trip representation
             }
 
-            WriteDoubles(json, "parameters", policy.Parameters);
-            json.WriteStartObject("metadata");
-            foreach (KeyValuePair<string, string> pair in metadata ?? new Dictionary<string, string>())
-            {
-                json.WriteString(pair.Key, pair.Value);
-            }
-
-            json.WriteEndObject();
+            json.WriteEndArray();
+            WriteStrings(json, "metadata", content.Metadata);
+            json.WriteString("sha256", content.Hash());
             json.WriteEndObject();
         }
 
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>Reads a policy from UTF-8 JSON written by <see cref="Serialize"/>.</summary>
+    /// <summary>Reads a checkpoint from UTF-8 JSON written by <see cref="Serialize"/>.</summary>
     /// <exception cref="CheckpointException">The content is corrupted, truncated, of another version, or inconsistent.</exception>
-    public static Policy Deserialize(ReadOnlySpan<byte> utf8Json, out IReadOnlyDictionary<string, string> metadata)
+    public static CheckpointContents Deserialize(ReadOnlySpan<byte> utf8Json, bool allowUnverified = false)
     {
         if (utf8Json.StartsWith("\uFEFF"u8))
         {
@@ -140,8 +174,8 @@ public static class Checkpoint
         JsonDocument document;
         try
         {
-            var reader = new Utf8JsonReader(utf8Json);
-            document = JsonDocument.ParseValue(ref reader);
+            CheckStrictJson(utf8Json);
+            document = JsonDocument.Parse(utf8Json.ToArray());
         }
         catch (JsonException e)
         {
@@ -152,107 +186,300 @@ public static class Checkpoint
         {
             try
             {
-                return Read(document.RootElement, out metadata);
+                return ReadRoot(document.RootElement, allowUnverified);
             }
-            catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
+            catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException or OverflowException)
             {
                 throw new CheckpointException($"The checkpoint is inconsistent: {e.Message}", e);
             }
         }
     }
 
-    private static Policy Read(JsonElement root, out IReadOnlyDictionary<string, string> metadata)
-    {
-        int version = root.GetProperty("formatVersion").GetInt32();
-        if (version != FormatVersion)
-        {
-            throw new CheckpointException(string.Create(CultureInfo.InvariantCulture, $"The checkpoint has format version {version}; this library reads version {FormatVersion}."));
-        }
-
-        string kind = root.GetProperty("kind").GetString() ?? string.Empty;
-        int n = root.GetProperty("observationSize").GetInt32(), m = root.GetProperty("outputSize").GetInt32();
-        string approximatorKind = root.GetProperty("approximator").GetString() ?? string.Empty;
-        IApproximator approximator = approximatorKind switch
-        {
-            "linear" => new LinearMap(n, m),
-            "mlp" => new Mlp(
-                n,
-                root.GetProperty("hiddenSizes").EnumerateArray().Select(e => e.GetInt32()).ToArray(),
-                m,
-                root.GetProperty("activation").GetString() switch
-                {
-                    "tanh" => Activation.Tanh,
-                    "relu" => Activation.Relu,
-                    var other => throw new CheckpointException($"Unknown activation '{other}' (expected tanh or relu)."),
-                }),
-            _ => throw new CheckpointException($"Unknown approximator '{approximatorKind}' (expected linear or mlp)."),
-        };
-        Policy policy = kind switch
-        {
-            "softmax" => new SoftmaxPolicy(approximator, 0),
-            "gaussian" => new GaussianPolicy(approximator, 0, ReadDoubles(root, "logStd") is [var first, ..] ? first : 0, root.GetProperty("learnLogStd").GetBoolean()),
-            _ => throw new CheckpointException($"Unknown policy kind '{kind}' (expected softmax or gaussian)."),
-        };
-        if (policy is GaussianPolicy { LearnsLogStd: false } fixedStd)
-        {
-            double[] logStd = ReadDoubles(root, "logStd");
-            if (logStd.Length != fixedStd.ActionSize || logStd.Distinct().Count() != 1)
-            {
-                throw new CheckpointException("A fixed log σ must have ActionSize equal entries.");
-            }
-        }
-
-        double[] theta = ReadDoubles(root, "parameters");
-        if (theta.Length != policy.ParameterCount)
-        {
-            throw new CheckpointException(string.Create(CultureInfo.InvariantCulture, $"The checkpoint holds {theta.Length} parameters; its policy shape needs {policy.ParameterCount}."));
-        }
-
-        if (theta.Any(v => !double.IsFinite(v)))
-        {
-            throw new CheckpointException("The checkpoint's parameters contain a NaN or infinite value.");
-        }
-
-        theta.CopyTo(policy.Parameters);
-        var meta = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (root.TryGetProperty("metadata", out JsonElement metadataElement))
-        {
-            foreach (JsonProperty property in metadataElement.EnumerateObject())
-            {
-                meta[property.Name] = property.Value.GetString() ?? string.Empty;
-            }
-        }
-
-        metadata = meta;
-        return policy;
-    }
-
-    private static void WriteDoubles(Utf8JsonWriter json, string name, ReadOnlySpan<double> values)
-    {
-        json.WriteStartArray(name);
-        foreach (double v in values)
-        {
-            json.WriteNumberValue(v); // shortest round-trip representation
-        }
-
-        json.WriteEndArray();
-    }
-
-    private static double[] ReadDoubles(JsonElement root, string name) =>
-        root.GetProperty(name).EnumerateArray().Select(e => e.GetDouble()).ToArray();
-
-    /// <summary>A short description of a checkpoint's policy, e.g. "mlp-softmax 4→[64, 64]→2".</summary>
+    /// <summary>A short description of a policy, e.g. "mlp-softmax 4→[64, 64]→2".</summary>
     public static string Describe(Policy policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        var text = new StringBuilder();
-        text.Append(policy.Approximator is Mlp ? "mlp" : "linear").Append(policy is SoftmaxPolicy ? "-softmax " : "-gaussian ");
-        text.Append(policy.ObservationSize.ToString(CultureInfo.InvariantCulture));
-        if (policy.Approximator is Mlp mlp)
+        return policy.Describe();
+    }
+
+    private static CheckpointContents ReadRoot(JsonElement root, bool allowUnverified)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
         {
-            text.Append("→[").Append(string.Join(", ", mlp.HiddenSizes)).Append(']');
+            throw new CheckpointException("The checkpoint is not a JSON object.");
         }
 
-        return text.Append('→').Append(policy.Approximator.OutputSize.ToString(CultureInfo.InvariantCulture)).ToString();
+        int version = Required(root, "formatVersion").GetInt32();
+        Content content = version switch
+        {
+            FormatVersion => ReadVersion2(root),
+            1 when allowUnverified => ReadVersion1(root),
+            1 => throw new CheckpointException("The checkpoint is format 1, which carries no content hash; load it with allowUnverified: true if you trust it, then save it again."),
+            _ => throw new CheckpointException(string.Create(CultureInfo.InvariantCulture, $"The checkpoint has format version {version}; this library reads versions 1 and {FormatVersion}.")),
+        };
+        Policy policy;
+        try
+        {
+            policy = PolicyRegistry.Create(content.Approximator, content.Head); // sizes checked by the parts before θ is allocated
+        }
+        catch (ArgumentException e)
+        {
+            throw new CheckpointException($"The checkpoint describes a policy that cannot be built: {e.Message}", e);
+        }
+
+        if (content.Parameters.Length != policy.ParameterCount)
+        {
+            throw new CheckpointException(string.Create(CultureInfo.InvariantCulture, $"The checkpoint holds {content.Parameters.Length} parameters; its policy shape needs {policy.ParameterCount}."));
+        }
+
+        content.Parameters.CopyTo(policy.Parameters);
+        return new CheckpointContents(policy, content.Task, content.Metadata);
     }
+
+    private static Content ReadVersion2(JsonElement root)
+    {
+        var content = new Content(
+            ReadPart(Required(root, "approximator"), "approximator"),
+            ReadPart(Required(root, "head"), "head"),
+            ReadParameters(root),
+            Required(root, "task").ValueKind == JsonValueKind.Null ? null : Required(root, "task").GetString(),
+            ReadStrings(Required(root, "metadata"), "metadata"));
+        string stored = Required(root, "sha256").GetString() ?? string.Empty, computed = content.Hash();
+        if (!string.Equals(stored, computed, StringComparison.Ordinal))
+        {
+            throw new CheckpointException($"The checkpoint's content hash does not match (stored sha256 {stored}, content hashes to {computed}): the file was changed or corrupted after it was saved.");
+        }
+
+        return content;
+    }
+
+    // Format 1: kind, approximator, sizes, activation, hiddenSizes, learnLogStd, logStd, parameters, metadata; no hash.
+    private static Content ReadVersion1(JsonElement root)
+    {
+        string kind = Required(root, "kind").GetString() ?? string.Empty, name = Required(root, "approximator").GetString() ?? string.Empty;
+        var approximator = new Dictionary<string, string>
+        {
+            ["inputSize"] = Required(root, "observationSize").GetInt32().ToString(CultureInfo.InvariantCulture),
+            ["outputSize"] = Required(root, "outputSize").GetInt32().ToString(CultureInfo.InvariantCulture),
+        };
+        if (name == "mlp")
+        {
+            approximator["hiddenSizes"] = string.Join(' ', Required(root, "hiddenSizes").EnumerateArray().Select(e => e.GetInt32()));
+            approximator["activation"] = Required(root, "activation").GetString() ?? string.Empty;
+        }
+
+        var head = new Dictionary<string, string>();
+        if (kind == "gaussian")
+        {
+            double[] logStd = Required(root, "logStd").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+            head["learnLogStd"] = Required(root, "learnLogStd").GetBoolean() ? "true" : "false";
+            head["initialLogStd"] = (logStd.Length > 0 ? logStd[0] : 0).ToString("R", CultureInfo.InvariantCulture);
+        }
+
+        return new Content(new PartSpec(name, approximator), new PartSpec(kind, head), ReadParameters(root), null, root.TryGetProperty("metadata", out JsonElement m) ? ReadStrings(m, "metadata") : []);
+    }
+
+    private static double[] ReadParameters(JsonElement root)
+    {
+        JsonElement array = Required(root, "parameters");
+        if (array.ValueKind != JsonValueKind.Array)
+        {
+            throw new CheckpointException("'parameters' is not an array.");
+        }
+
+        var theta = new double[array.GetArrayLength()];
+        int k = 0;
+        foreach (JsonElement e in array.EnumerateArray())
+        {
+            if (e.ValueKind != JsonValueKind.Number || !e.TryGetDouble(out double v) || !double.IsFinite(v))
+            {
+                throw new CheckpointException(string.Create(CultureInfo.InvariantCulture, $"parameters[{k}] is not a finite number."));
+            }
+
+            theta[k++] = v;
+        }
+
+        return theta;
+    }
+
+    private static PartSpec ReadPart(JsonElement element, string name) =>
+        new(Required(element, "name").GetString() ?? throw new CheckpointException($"'{name}.name' is null."), ReadStrings(Required(element, "settings"), name + ".settings"));
+
+    private static SortedDictionary<string, string> ReadStrings(JsonElement element, string name)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw new CheckpointException($"'{name}' is not an object of strings.");
+        }
+
+        var values = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (JsonProperty property in element.EnumerateObject())
+        {
+            values[property.Name] = property.Value.ValueKind == JsonValueKind.String
+                ? property.Value.GetString()!
+                : throw new CheckpointException($"'{name}.{property.Name}' is {property.Value.ValueKind}, not a string.");
+        }
+
+        return values;
+    }
+
+    private static JsonElement Required(JsonElement element, string name) =>
+        element.TryGetProperty(name, out JsonElement value) ? value : throw new CheckpointException($"The checkpoint has no '{name}'.");
+
+    // Refuses duplicate keys in any object (the JSON DOM would silently keep the last); the parser refuses trailing data.
+    private static void CheckStrictJson(ReadOnlySpan<byte> utf8Json)
+    {
+        var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+        var keys = new Stack<HashSet<string>>();
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject:
+                    keys.Push(new HashSet<string>(StringComparer.Ordinal));
+                    break;
+                case JsonTokenType.EndObject:
+                    keys.Pop();
+                    break;
+                case JsonTokenType.PropertyName when !keys.Peek().Add(reader.GetString()!):
+                    throw new CheckpointException($"The checkpoint has the key '{reader.GetString()}' twice in one object.");
+            }
+        }
+    }
+
+    private static void WritePart(Utf8JsonWriter json, string name, PartSpec part)
+    {
+        json.WriteStartObject(name);
+        json.WriteString("name", part.Name);
+        WriteStrings(json, "settings", Sorted(part.Settings));
+        json.WriteEndObject();
+    }
+
+    private static void WriteStrings(Utf8JsonWriter json, string name, SortedDictionary<string, string> values)
+    {
+        json.WriteStartObject(name);
+        foreach (KeyValuePair<string, string> pair in values)
+        {
+            json.WriteString(pair.Key, pair.Value);
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static SortedDictionary<string, string> Sorted(IReadOnlyDictionary<string, string> values)
+    {
+        var sorted = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (KeyValuePair<string, string> pair in values)
+        {
+            sorted[pair.Key ?? throw new ArgumentException("A metadata key is null.", nameof(values))] = pair.Value ?? throw new ArgumentException($"Metadata '{pair.Key}' is null.", nameof(values));
+        }
+
+        return sorted;
+    }
+
+    // Temporary files of earlier saves to the same path that were killed before their rename: "<name>.<32 hex>.tmp".
+    private static void RemoveStaleTemporaries(string full)
+    {
+        string? directory = Path.GetDirectoryName(full);
+        if (directory is null || !Directory.Exists(directory))
+        {
+            return;
+        }
+
+        string prefix = Path.GetFileName(full) + ".";
+        foreach (string file in Directory.EnumerateFiles(directory, prefix + "*.tmp"))
+        {
+            string middle = Path.GetFileName(file)[prefix.Length..^4];
+            if (middle.Length == 32 && middle.All(Uri.IsHexDigit))
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    // Makes the rename durable: fsync the directory (POSIX); Windows commits the rename with the file's metadata.
+    private static void FlushDirectory(string directory)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        int fd = NativeMethods.Open(Encoding.UTF8.GetBytes(directory + "\0"), 0); // O_RDONLY
+        if (fd < 0)
+        {
+            return;
+        }
+
+        try
+        {
+            _ = NativeMethods.Fsync(fd);
+        }
+        finally
+        {
+            _ = NativeMethods.Close(fd);
+        }
+    }
+
+    /// <summary>Everything a checkpoint defines, in canonical form.</summary>
+    private sealed record Content(PartSpec Approximator, PartSpec Head, double[] Parameters, string? Task, SortedDictionary<string, string> Metadata)
+    {
+        // SHA-256 over: format version, task, both parts (name and sorted settings), θ as little-endian IEEE bits, sorted metadata;
+        // every string length-prefixed, so no two contents share an encoding.
+        public string Hash()
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var number = new byte[8];
+            void Int(long value)
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(number, value);
+                hash.AppendData(number);
+            }
+
+            void Text(string? value)
+            {
+                Int(value is null ? -1 : Encoding.UTF8.GetByteCount(value));
+                hash.AppendData(Encoding.UTF8.GetBytes(value ?? string.Empty));
+            }
+
+            void Strings(IEnumerable<KeyValuePair<string, string>> values)
+            {
+                var list = values.OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
+                Int(list.Count);
+                foreach (KeyValuePair<string, string> pair in list)
+                {
+                    Text(pair.Key);
+                    Text(pair.Value);
+                }
+            }
+
+            Int(FormatVersion);
+            Text(Task);
+            Text(Approximator.Name);
+            Strings(Approximator.Settings);
+            Text(Head.Name);
+            Strings(Head.Settings);
+            Int(Parameters.Length);
+            foreach (double v in Parameters)
+            {
+                Int(BitConverter.DoubleToInt64Bits(v));
+            }
+
+            Strings(Metadata);
+            return Convert.ToHexStringLower(hash.GetHashAndReset());
+        }
+    }
+}
+
+/// <summary>The POSIX calls that make a rename durable; no native binary ships, libc is the system's.</summary>
+internal static class NativeMethods
+{
+    [DllImport("libc", EntryPoint = "open")]
+    internal static extern int Open(byte[] path, int flags);
+
+    [DllImport("libc", EntryPoint = "fsync")]
+    internal static extern int Fsync(int fd);
+
+    [DllImport("libc", EntryPoint = "close")]
+    internal static extern int Close(int fd);
 }

@@ -31,6 +31,33 @@ public sealed record TrainerOptions
 
     /// <summary>Sampling threads (0: all cores). The result does not depend on it.</summary>
     public int Threads { get; init; }
+
+    /// <summary>
+    /// Training stops with a <see cref="TrainingDivergedException"/> after this many optimiser steps in a row are
+    /// refused (a non-finite gradient): 10 by default; at least 1.
+    /// </summary>
+    public int MaxRefusedStepsInARow { get; init; } = 10;
+}
+
+/// <summary>Training cannot go on: θ is not finite, or the optimiser refused too many steps in a row.</summary>
+public sealed class TrainingDivergedException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public TrainingDivergedException()
+    {
+    }
+
+    /// <summary>Creates the exception with a message saying why.</summary>
+    public TrainingDivergedException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message and the underlying error.</summary>
+    public TrainingDivergedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
 }
 
 /// <summary>What one training iteration did.</summary>
@@ -85,17 +112,13 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(estimator);
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(options);
-        ThrowHelper.CheckPositive(options.EpisodesPerIteration, nameof(options));
-        ThrowHelper.CheckPositive(options.ReturnWindow, nameof(options));
-        if (options.MaxEnvironmentSteps <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.MaxEnvironmentSteps, "Expected MaxEnvironmentSteps > 0.");
-        }
-
-        if (estimator.Options.LeaveOneOut && options.EpisodesPerIteration < 2)
-        {
-            throw new ArgumentException("A leave-one-out baseline needs at least 2 episodes per iteration.", nameof(options));
-        }
+        CheckOption(options.EpisodesPerIteration > 0, "EpisodesPerIteration", options.EpisodesPerIteration, "> 0");
+        CheckOption(options.ReturnWindow > 0, "ReturnWindow", options.ReturnWindow, "> 0");
+        CheckOption(options.MaxEnvironmentSteps > 0, "MaxEnvironmentSteps", options.MaxEnvironmentSteps, "> 0");
+        CheckOption(options.MaxRefusedStepsInARow > 0, "MaxRefusedStepsInARow", options.MaxRefusedStepsInARow, "> 0");
+        CheckOption(options.Threads >= 0, "Threads", options.Threads, "≥ 0 (0: all cores)");
+        CheckOption(options.TargetReturn is null || double.IsFinite(options.TargetReturn.Value), "TargetReturn", options.TargetReturn, "finite, or null");
+        CheckOption(options.EpisodesPerIteration >= estimator.Baseline.MinimumEpisodes, "EpisodesPerIteration", options.EpisodesPerIteration, $"≥ {estimator.Baseline.MinimumEpisodes} for the {estimator.Baseline.Name} baseline");
 
         (Policy, Estimator, Optimizer, Options) = (policy, estimator, optimizer, options);
         _sampler = new Sampler(task, options.Threads);
@@ -123,7 +146,9 @@ public sealed class Trainer
     /// <summary>Trains until the target return or the step budget, reporting each iteration.</summary>
     public TrainingResult Train(IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        CheckFiniteParameters("before training");
         var clock = Stopwatch.StartNew();
+        int refusedInARow = 0;
         var history = new List<TrainingProgress>();
         long steps = 0;
         long? solvedAt = null;
@@ -145,6 +170,11 @@ public sealed class Trainer
 
             GradientEstimate estimate = Estimator.Estimate(Policy, _batch, _gradient);
             OptimizerStep step = Optimizer.Step(Policy.Parameters, _gradient);
+            refusedInARow = step.Applied ? 0 : refusedInARow + 1;
+            if (refusedInARow >= Options.MaxRefusedStepsInARow)
+            {
+                throw new TrainingDivergedException($"The optimiser refused {refusedInARow} steps in a row (iteration {iteration}: {step.Refusal}); θ is unchanged since the last applied step. Lower the learning rate or clip the gradient norm.");
+            }
             double recent = windowSum / windowCount;
             if (Options.TargetReturn is { } target && windowCount == _window.Length && recent >= target)
             {
@@ -161,7 +191,7 @@ public sealed class Trainer
     }
 
     /// <summary>
-    /// Runs K episodes with the greedy (softmax) or mean (Gaussian) action; episode i resets from
+    /// Runs K episodes with the policy's mode (greedy for softmax, mean for Gaussian, mode for Beta); episode i resets from
     /// <see cref="EpisodeRandom"/>(seed, i). θ is not changed.
     /// </summary>
     /// <exception cref="ArgumentException">The policy does not fit the task, or episodes ≤ 0.</exception>
@@ -170,9 +200,14 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(policy);
         ThrowHelper.CheckPositive(episodes, nameof(episodes));
-        TaskEnvironment env = task();
+        TaskEnvironment env = task() ?? throw new ArgumentException("The task factory returned null.", nameof(task));
+        if (policy.ObservationSize != env.ObservationSize || !env.ActionSpace.Admits(policy.ActionSpace))
+        {
+            throw new ArgumentException($"The policy {policy.Describe()} (observations {policy.ObservationSize}, actions {policy.ActionSpace}) does not fit {env.Id} (observations {env.ObservationSize}, actions {env.ActionSpace}).", nameof(policy));
+        }
+
         var observation = new double[env.ObservationSize];
-        double[] action = new double[(env as ContinuousEnvironment)?.ActionSize ?? 0];
+        var action = new double[env.ActionSpace.Width];
         var random = new EpisodeRandom(seed, 0);
         var returns = new double[episodes];
         int terminated = 0;
@@ -183,20 +218,8 @@ public sealed class Trainer
             StepResult result;
             do
             {
-                if (env is DiscreteEnvironment discrete && policy is SoftmaxPolicy softmax)
-                {
-                    result = discrete.Step(softmax.GreedyAction(observation), observation);
-                }
-                else if (env is ContinuousEnvironment continuous && policy is GaussianPolicy gaussian)
-                {
-                    gaussian.MeanAction(observation, action);
-                    result = continuous.Step(action, observation);
-                }
-                else
-                {
-                    throw new ArgumentException("A softmax policy needs a discrete task and a Gaussian policy a continuous one.", nameof(policy));
-                }
-
+                policy.Mode(observation, action);
+                result = env.Step(action, observation);
                 returns[i] += result.Reward;
             }
             while (!result.Done);
@@ -205,5 +228,25 @@ public sealed class Trainer
 
         double mean = returns.Average();
         return new EvaluationResult(mean, Math.Sqrt(returns.Average(r => (r - mean) * (r - mean))), episodes, returns, terminated);
+    }
+
+    private static void CheckOption(bool valid, string options, object? value, string expected)
+    {
+        if (!valid)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), value, $"Expected TrainerOptions.{options} {expected}.");
+        }
+    }
+
+    private void CheckFiniteParameters(string when)
+    {
+        ReadOnlySpan<double> theta = Policy.Parameters;
+        for (int k = 0; k < theta.Length; k++)
+        {
+            if (!double.IsFinite(theta[k]))
+            {
+                throw new TrainingDivergedException($"θ[{k}] = {theta[k]} {when}: training needs a finite θ.");
+            }
+        }
     }
 }

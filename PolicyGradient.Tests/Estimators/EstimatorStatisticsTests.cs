@@ -59,7 +59,7 @@ public class EstimatorStatisticsTests
         TabularMdp mdp = TabularMdp.Random(3, 2, 4, seed: 7);
         SoftmaxPolicy policy = Policy(3, 2);
         var exact = new double[policy.ParameterCount];
-        mdp.ExactGradient(policy, exact);
+        ExactMdp.Gradient(mdp, policy, exact);
         var sampler = new Sampler(() => TabularMdp.Random(3, 2, 4, seed: 7), 2);
         IReadOnlyList<EstimatorStatistics> results = EstimatorAnalysis.Run(sampler, policy, Unbiased, Batches, 4, seed: 1, exact);
         AssertUnbiased(results);
@@ -71,7 +71,7 @@ public class EstimatorStatisticsTests
         TabularMdp mdp = TabularMdp.Random(3, 2, 5, seed: 8, discount: 0.8);
         SoftmaxPolicy policy = Policy(3, 2);
         var exact = new double[policy.ParameterCount];
-        mdp.ExactGradient(policy, exact);
+        ExactMdp.Gradient(mdp, policy, exact);
         EstimatorOptions[] estimators =
         [
             new(ReturnKind.Total, Discount: 0.8),
@@ -89,7 +89,7 @@ public class EstimatorStatisticsTests
         Func<TaskEnvironment> task = () => new Bandit([1.0, 0.3, -0.4], [0.5, 1.0, 0.2]);
         SoftmaxPolicy policy = Policy(1, 3);
         var exact = new double[policy.ParameterCount];
-        ((Bandit)task()).ExactGradient(policy, exact);
+        ExactBandit.Gradient((Bandit)task(), policy, exact);
         IReadOnlyList<EstimatorStatistics> results = EstimatorAnalysis.Run(new Sampler(task, 2), policy, Unbiased, Batches, 3, seed: 3, exact);
         AssertUnbiased(results);
     }
@@ -102,7 +102,7 @@ public class EstimatorStatisticsTests
         Func<TaskEnvironment> task = () => new Bandit([3.0, 1.0], [0.5, 0.5]);
         SoftmaxPolicy policy = Policy(1, 2);
         var exact = new double[policy.ParameterCount];
-        ((Bandit)task()).ExactGradient(policy, exact);
+        ExactBandit.Gradient((Bandit)task(), policy, exact);
         double[] shrunk = exact.Select(g => (1 - (1.0 / episodes)) * g).ToArray();
         EstimatorOptions[] estimators = [new(ReturnKind.Total, BaselineKind.Average), new(ReturnKind.Total, BaselineKind.Average, LeaveOneOut: true)];
         IReadOnlyList<EstimatorStatistics> againstExact = EstimatorAnalysis.Run(new Sampler(task, 2), policy, estimators, Batches, episodes, seed: 4, exact);

@@ -1,3 +1,4 @@
+using PolicyGradient.Distributions;
 using PolicyGradient.Estimators;
 using PolicyGradient.Sampling;
 
@@ -9,7 +10,7 @@ public class ReturnsTests
 {
     internal static TrajectoryBatch Batch(params double[][] episodeRewards)
     {
-        var batch = new TrajectoryBatch(1);
+        var batch = new TrajectoryBatch(1, ActionSpace.Discrete(2));
         foreach (double[] rewards in episodeRewards)
         {
             batch.BeginEpisode();
@@ -18,7 +19,7 @@ public class ReturnsTests
                 batch.AddStep([1.0], 0, r, 0);
             }
 
-            batch.EndEpisode(true, false);
+            batch.EndEpisode(true, false, [1.0]);
         }
 
         return batch;
@@ -47,8 +48,8 @@ public class ReturnsTests
         var total = new double[1];
         Assert.Multiple(() =>
         {
-            Assert.That(() => Returns.Total(new TrajectoryBatch(1), 1.0, []), Throws.ArgumentException.With.Property("ParamName").EqualTo("batch"));
-            Assert.That(() => Returns.Total(Batch([1.0, double.NaN]), 1.0, total), Throws.ArgumentException.With.Property("ParamName").EqualTo("batch"));
+            Assert.That(() => Returns.Total(new TrajectoryBatch(1, ActionSpace.Discrete(2)), 1.0, []), Throws.ArgumentException.With.Property("ParamName").EqualTo("batch"));
+            Assert.That(() => Batch([1.0, double.NaN]), Throws.InstanceOf<ArgumentException>().With.Property("ParamName").EqualTo("reward"));
             Assert.That(() => Returns.Total(Batch([1.0]), 1.5, total), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("discount"));
             Assert.That(() => Returns.Total(Batch([1.0]), -0.1, total), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("discount"));
         });

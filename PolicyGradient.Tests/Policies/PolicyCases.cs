@@ -4,28 +4,33 @@ using PolicyGradient.Policies;
 namespace PolicyGradient.Tests.Policies;
 
 /// <summary>
-/// The policy shapes every property is proved on: the four lecture combinations, with hidden [1] and [64, 64],
-/// observation size 1, 17 actions, 3 action dimensions, ReLU and fixed log σ. θ is spread beyond its near-zero
-/// initialisation (U(−0.6, 0.6)) so that every layer carries a gradient the check can see.
+/// The policy shapes every property is proved on, used through <see cref="Policy"/> alone: linear and MLP softmax,
+/// linear and MLP Gaussian (learned and fixed log σ), linear and MLP Beta on unit and uneven boxes, with hidden [1]
+/// and [64, 64], observation size 1, 17 actions, 3 action dimensions and ReLU. θ is spread beyond its near-zero
+/// initialisation — the approximator's part U(−0.6, 0.6), the head's (log σ) U(−0.5, 0.5) — so that every layer
+/// carries a gradient the check can see.
 /// </summary>
 public sealed record PolicyCase(string Name, Func<int, Policy> Create)
 {
     public override string ToString() => Name;
 
-    public Policy Build(int seed)
+    public Policy Build(int seed) => Spread(Create(seed), seed);
+
+    /// <summary>Spreads θ as <see cref="Build"/> does, keeping the policy's own type for tests of typed members.</summary>
+    public static T Spread<T>(T policy, int seed)
+        where T : Policy
     {
-        Policy policy = Create(seed);
         var random = new Random(seed + 1000);
         Span<double> theta = policy.Parameters;
-        int logStdStart = policy is GaussianPolicy { LearnsLogStd: true } g ? policy.ParameterCount - g.ActionSize : policy.ParameterCount;
-        for (int k = 0; k < logStdStart; k++)
+        int headStart = policy.ParameterCount - policy.Head.ParameterCount;
+        for (int k = 0; k < headStart; k++)
         {
             theta[k] = (1.2 * random.NextDouble()) - 0.6;
         }
 
-        for (int k = logStdStart; k < policy.ParameterCount; k++)
+        for (int k = headStart; k < policy.ParameterCount; k++)
         {
-            theta[k] = -0.5 + random.NextDouble(); // log σ ∈ [−0.5, 0.5)
+            theta[k] = -0.5 + random.NextDouble();
         }
 
         return policy;
@@ -51,32 +56,22 @@ public sealed record PolicyCase(string Name, Func<int, Policy> Create)
         yield return new("mlp-gaussian 4→[7,5]→3 fixed σ", s => GaussianPolicy.Mlp(4, [7, 5], 3, s, initialLogStd: 0.4, learnLogStd: false));
     }
 
-    public static IEnumerable<PolicyCase> All() => Softmax().Concat(Gaussian());
+    public static IEnumerable<PolicyCase> Beta()
+    {
+        yield return new("linear-beta 3→1 on [−2, 2]", s => BetaPolicy.Linear(3, [-2.0], [2.0], s));
+        yield return new("linear-beta 1→3 on [−1, 1]³", s => BetaPolicy.Linear(1, 3, s));
+        yield return new("mlp-beta 3→[64,64]→1 on [−2, 2]", s => BetaPolicy.Mlp(3, [64, 64], [-2.0], [2.0], s));
+        yield return new("mlp-beta 4→[7,5]→2 on [0, 1]×[−3, 5]", s => BetaPolicy.Mlp(4, [7, 5], [0.0, -3.0], [1.0, 5.0], s));
+    }
 
-    /// <summary>A random observation and a random valid action for the policy.</summary>
-    public static (double[] Observation, int Action, double[] ContinuousAction) RandomInput(Policy policy, Random random)
+    public static IEnumerable<PolicyCase> All() => Softmax().Concat(Gaussian()).Concat(Beta());
+
+    /// <summary>A random observation U(−2, 2)ⁿ and a valid action row drawn from the policy itself.</summary>
+    public static (double[] Observation, double[] Action) RandomInput(Policy policy, Random random)
     {
         double[] s = TestData.Uniform(random, policy.ObservationSize, -2, 2);
-        return policy switch
-        {
-            SoftmaxPolicy p => (s, random.Next(p.ActionCount), []),
-            GaussianPolicy g => (s, -1, TestData.Uniform(random, g.ActionSize, -2, 2)),
-            _ => throw new NotSupportedException(policy.GetType().Name),
-        };
+        var a = new double[policy.ActionWidth];
+        policy.Sample(s, random, a);
+        return (s, a);
     }
-
-    public static void AccumulateScore(Policy policy, double[] s, int action, double[] continuous, double weight, Span<double> gradient)
-    {
-        if (policy is SoftmaxPolicy p)
-        {
-            p.AccumulateScore(s, action, weight, gradient);
-        }
-        else
-        {
-            ((GaussianPolicy)policy).AccumulateScore(s, continuous, weight, gradient);
-        }
-    }
-
-    public static double LogProbability(Policy policy, double[] s, int action, double[] continuous) =>
-        policy is SoftmaxPolicy p ? p.LogProbability(s, action) : ((GaussianPolicy)policy).LogProbability(s, continuous);
 }

@@ -16,8 +16,7 @@ public class SamplingTests
     [TestCase(17)]
     public void Sample_frequencies_match_softmax_probabilities(int actionCount)
     {
-        var policy = new PolicyCase("mlp", s => SoftmaxPolicy.Mlp(3, [8], actionCount, s)).Build(4);
-        var softmax = (SoftmaxPolicy)policy;
+        SoftmaxPolicy softmax = PolicyCase.Spread(SoftmaxPolicy.Mlp(3, [8], actionCount, 4), 4);
         double[] s = [0.3, -1.1, 0.8];
         var p = new double[actionCount];
         softmax.Probabilities(s, p);
@@ -41,7 +40,7 @@ public class SamplingTests
     [Test]
     public void Sample_mean_and_variance_match_gaussian_mean_and_sigma_squared()
     {
-        var policy = (GaussianPolicy)new PolicyCase("g", s => GaussianPolicy.Mlp(2, [5], 3, s)).Build(6);
+        GaussianPolicy policy = PolicyCase.Spread(GaussianPolicy.Mlp(2, [5], 3, 6), 6);
         double[] s = [0.4, -0.9];
         var mu = new double[3];
         var logStd = new double[3];
@@ -78,7 +77,7 @@ public class SamplingTests
     [Test]
     public void Greedy_action_is_the_most_probable()
     {
-        var policy = (SoftmaxPolicy)new PolicyCase("s", s => SoftmaxPolicy.Linear(2, 5, s)).Build(3);
+        SoftmaxPolicy policy = PolicyCase.Spread(SoftmaxPolicy.Linear(2, 5, 3), 3);
         double[] s = [1.0, 2.0];
         var p = new double[5];
         policy.Probabilities(s, p);

@@ -1,3 +1,4 @@
+using PolicyGradient.Distributions;
 using PolicyGradient.Environments;
 using PolicyGradient.Policies;
 using PolicyGradient.Sampling;
@@ -23,7 +24,7 @@ public class SamplerTests
             Assert.That(actual.EpisodeOffsets.ToArray(), Is.EqualTo(expected.EpisodeOffsets.ToArray()), context);
             Assert.That(actual.Observations.ToArray(), Is.EqualTo(expected.Observations.ToArray()), context);
             Assert.That(actual.Actions.ToArray(), Is.EqualTo(expected.Actions.ToArray()), context);
-            Assert.That(actual.ContinuousActions.ToArray(), Is.EqualTo(expected.ContinuousActions.ToArray()), context);
+            Assert.That(actual.FinalObservations.ToArray(), Is.EqualTo(expected.FinalObservations.ToArray()), context);
             Assert.That(actual.Rewards.ToArray(), Is.EqualTo(expected.Rewards.ToArray()), context);
             Assert.That(actual.LogProbabilities.ToArray(), Is.EqualTo(expected.LogProbabilities.ToArray()), context);
             Assert.That(actual.Terminated.ToArray(), Is.EqualTo(expected.Terminated.ToArray()), context);
@@ -55,7 +56,7 @@ public class SamplerTests
         int n = batch.ObservationSize;
         for (int t = 0; t < batch.StepCount; t++)
         {
-            Assert.That(batch.LogProbabilities[t], Is.EqualTo(policy.LogProbability(batch.Observations.Slice(t * n, n), batch.Actions[t])));
+            Assert.That(batch.LogProbabilities[t], Is.EqualTo(policy.LogProbability(batch.Observations.Slice(t * n, n), batch.Actions.Slice(t, 1))));
         }
 
         for (int i = 0; i < batch.EpisodeCount; i++)
@@ -122,7 +123,7 @@ public class SamplerTests
         {
             Assert.That(() => sampler.SampleEpisodes(SoftmaxPolicy.Linear(4, 3, 1), 2, 1, batch), Throws.ArgumentException.With.Property("ParamName").EqualTo("policy"));
             Assert.That(() => sampler.SampleEpisodes(GaussianPolicy.Linear(4, 1, 1), 2, 1, batch), Throws.ArgumentException.With.Property("ParamName").EqualTo("policy"));
-            Assert.That(() => sampler.SampleEpisodes(SoftmaxPolicy.Linear(4, 2, 1), 2, 1, new TrajectoryBatch(3)), Throws.ArgumentException.With.Property("ParamName").EqualTo("destination"));
+            Assert.That(() => sampler.SampleEpisodes(SoftmaxPolicy.Linear(4, 2, 1), 2, 1, new TrajectoryBatch(3, ActionSpace.Discrete(2))), Throws.ArgumentException.With.Property("ParamName").EqualTo("destination"));
             Assert.That(() => sampler.SampleEpisodes(SoftmaxPolicy.Linear(4, 2, 1), 0, 1, batch), Throws.InstanceOf<ArgumentOutOfRangeException>());
         });
     }

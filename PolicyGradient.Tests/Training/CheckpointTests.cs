@@ -3,6 +3,8 @@ using PolicyGradient.Approximators;
 using PolicyGradient.Policies;
 using PolicyGradient.Training;
 
+using PolicyGradient.Tests.Policies;
+
 namespace PolicyGradient.Tests.Training;
 
 [TestFixture]
@@ -17,18 +19,12 @@ public class CheckpointTests
     [TearDown]
     public void DeleteFolder() => Directory.Delete(_folder, recursive: true);
 
-    public static IEnumerable<Func<Policy>> Policies()
-    {
-        yield return () => SoftmaxPolicy.Linear(4, 2, 3);
-        yield return () => SoftmaxPolicy.Mlp(4, [16, 8], 3, 3, Activation.Relu);
-        yield return () => GaussianPolicy.Mlp(3, [8], 2, 3, initialLogStd: -0.7);
-        yield return () => GaussianPolicy.Linear(3, 1, 3, initialLogStd: 0.4, learnLogStd: false);
-    }
+    public static IEnumerable<PolicyCase> Policies() => PolicyCase.All();
 
     [TestCaseSource(nameof(Policies))]
-    public void Round_trip_is_bitwise_exact(Func<Policy> create)
+    public void Round_trip_is_bitwise_exact(PolicyCase policyCase)
     {
-        Policy policy = create();
+        Policy policy = policyCase.Build(3);
         var random = new Random(1);
         for (int k = 0; k < policy.ParameterCount; k++)
         {
@@ -46,14 +42,7 @@ public class CheckpointTests
             Assert.That(metadata["env"], Is.EqualTo("CartPole-v1"));
             Assert.That(Directory.GetFiles(_folder), Has.Length.EqualTo(1), "no temporary file left behind");
         });
-        if (policy is GaussianPolicy g)
-        {
-            var a = new double[g.ActionSize];
-            var b = new double[g.ActionSize];
-            g.LogStd(a);
-            ((GaussianPolicy)loaded).LogStd(b);
-            Assert.That(b, Is.EqualTo(a));
-        }
+        Assert.That(loaded.Head.Settings, Is.EquivalentTo(policy.Head.Settings), "head settings (fixed log σ, Beta box)");
     }
 
     [Test]
@@ -66,10 +55,12 @@ public class CheckpointTests
         [
             (good[..(good.Length / 2)], "not valid JSON"),
             ("{ this is not json", "not valid JSON"),
-            (good.Replace("\"formatVersion\": 1", "\"formatVersion\": 7", StringComparison.Ordinal), "format version 7"),
-            (good.Replace("\"softmax\"", "\"beta\"", StringComparison.Ordinal), "Unknown policy kind"),
-            (good.Replace("\"hiddenSizes\": [\n    8\n  ]", "\"hiddenSizes\": [\n    9\n  ]", StringComparison.Ordinal), "parameters"),
-            (good.Replace("\"observationSize\"", "\"observationSise\"", StringComparison.Ordinal), "inconsistent"),
+            (good.Replace("\"formatVersion\": 2", "\"formatVersion\": 7", StringComparison.Ordinal), "format version 7"),
+            (good.Replace("\"softmax\"", "\"cauchy\"", StringComparison.Ordinal), "content hash"),
+            (good.Replace("\"hiddenSizes\": \"8\"", "\"hiddenSizes\": \"9\"", StringComparison.Ordinal), "content hash"),
+            (good.Replace("\"parameters\"", "\"parameterz\"", StringComparison.Ordinal), "no 'parameters'"),
+            (good.Replace("\"formatVersion\": 2,", "\"formatVersion\": 2, \"formatVersion\": 2,", StringComparison.Ordinal), "twice"),
+            (good + " {}", "not valid JSON"),
         ];
         foreach ((string content, string expected) in cases)
         {

@@ -1,4 +1,4 @@
-namespace PolicyGradient.Environments;
+namespace PolicyGradient.Numerics;
 
 /// <summary>
 /// A tiny allocation-free random source kept inside a task's state (SplitMix64, Steele, Lea &amp; Flood 2014), so
@@ -7,6 +7,9 @@ namespace PolicyGradient.Environments;
 internal struct SplitMix64(ulong state)
 {
     private ulong _state = state;
+
+    /// <summary>The generator's whole state: <c>new SplitMix64(State)</c> continues the same sequence.</summary>
+    public readonly ulong State => _state;
 
     /// <summary>The next 64 random bits.</summary>
     public ulong NextUInt64()

@@ -2,7 +2,7 @@ using PolicyGradient.Analysis;
 using PolicyGradient.Environments;
 using PolicyGradient.Policies;
 
-namespace PolicyGradient.Tests.Environments;
+namespace PolicyGradient.Tests.Analysis;
 
 [TestFixture]
 [Category("ExactGradients")]
@@ -37,8 +37,8 @@ public class ExactGradientTests
             SoftmaxPolicy policy = PolicyFor(states, actions, mlp, seed);
             var exact = new double[policy.ParameterCount];
             var numeric = new double[policy.ParameterCount];
-            mdp.ExactGradient(policy, exact);
-            GradientCheck.CentralDifferences(policy.Parameters, () => mdp.ExactObjective(policy), 1e-3, numeric);
+            ExactMdp.Gradient(mdp, policy, exact);
+            GradientCheck.CentralDifferences(policy.Parameters, () => ExactMdp.Objective(mdp, policy), 1e-3, numeric);
             Assert.That(GradientCheck.CompareGradients(exact, numeric).MaxRelativeError, Is.LessThanOrEqualTo(1e-8), $"seed {seed}");
         }
     }
@@ -70,7 +70,7 @@ public class ExactGradientTests
 
         double mean = returns.Average();
         double standardError = Math.Sqrt(returns.Sum(r => (r - mean) * (r - mean)) / (episodes - 1) / episodes);
-        Assert.That(mean, Is.EqualTo(mdp.ExactObjective(policy)).Within(4 * standardError));
+        Assert.That(mean, Is.EqualTo(ExactMdp.Objective(mdp, policy)).Within(4 * standardError));
     }
 
     [Test]
@@ -80,8 +80,8 @@ public class ExactGradientTests
         SoftmaxPolicy policy = PolicyFor(1, 3, false, 4);
         var exact = new double[policy.ParameterCount];
         var numeric = new double[policy.ParameterCount];
-        bandit.ExactGradient(policy, exact);
-        GradientCheck.CentralDifferences(policy.Parameters, () => bandit.ExactObjective(policy), 1e-3, numeric);
+        ExactBandit.Gradient(bandit, policy, exact);
+        GradientCheck.CentralDifferences(policy.Parameters, () => ExactBandit.Objective(bandit, policy), 1e-3, numeric);
         Assert.That(GradientCheck.CompareGradients(exact, numeric).MaxRelativeError, Is.LessThanOrEqualTo(1e-8));
 
         const int pulls = 50_000;
@@ -97,7 +97,7 @@ public class ExactGradientTests
         }
 
         double mean = sum / pulls, standardError = Math.Sqrt(((sumSquares / pulls) - (mean * mean)) / pulls);
-        Assert.That(mean, Is.EqualTo(bandit.ExactObjective(policy)).Within(4 * standardError));
+        Assert.That(mean, Is.EqualTo(ExactBandit.Objective(bandit, policy)).Within(4 * standardError));
     }
 
     /// <summary>
@@ -118,7 +118,7 @@ public class ExactGradientTests
         double p = 1 / (1 + Math.Exp(-(0.4 - -0.15)));
         double perComponent = (p * (1 - p) * (((1 - p) * ((sigma1 * sigma1) + Math.Pow(mu1 - baseline, 2))) + (p * ((sigma2 * sigma2) + Math.Pow(mu2 - baseline, 2)))))
             - (p * p * (1 - p) * (1 - p) * Math.Pow(mu1 - mu2, 2));
-        Assert.That(bandit.ExactReinforceVariance(policy, baseline), Is.EqualTo(4 * perComponent).Within(1e-14));
+        Assert.That(ExactBandit.ReinforceVariance(bandit, policy, baseline), Is.EqualTo(4 * perComponent).Within(1e-14));
     }
 
     [Test]
@@ -132,18 +132,18 @@ public class ExactGradientTests
         policy.Probabilities([1.0], pi);
         double optimal = (pi[1] * 1.0) + (pi[0] * 0.25); // b* = E[c² r]/E[c²] = (1−p)μ₁ + pμ₂ (derivations.md)
         double average = (pi[0] * 1.0) + (pi[1] * 0.25);
-        double vOptimal = bandit.ExactReinforceVariance(policy, optimal);
+        double vOptimal = ExactBandit.ReinforceVariance(bandit, policy, optimal);
         Assert.Multiple(() =>
         {
-            Assert.That(vOptimal, Is.LessThan(bandit.ExactReinforceVariance(policy, average)));
-            Assert.That(vOptimal, Is.LessThan(bandit.ExactReinforceVariance(policy, optimal + 0.01)));
-            Assert.That(vOptimal, Is.LessThan(bandit.ExactReinforceVariance(policy, optimal - 0.01)));
+            Assert.That(vOptimal, Is.LessThan(ExactBandit.ReinforceVariance(bandit, policy, average)));
+            Assert.That(vOptimal, Is.LessThan(ExactBandit.ReinforceVariance(bandit, policy, optimal + 0.01)));
+            Assert.That(vOptimal, Is.LessThan(ExactBandit.ReinforceVariance(bandit, policy, optimal - 0.01)));
         });
 
         // Monte Carlo: mean of ‖ĝ − ∇J‖² over N draws, with its standard error from the same draws.
         const int draws = 100_000;
         var mean = new double[4];
-        bandit.ExactGradient(policy, mean);
+        ExactBandit.Gradient(bandit, policy, mean);
         var g = new double[4];
         var observation = new double[1];
         var random = new Random(9);
@@ -161,7 +161,7 @@ public class ExactGradientTests
         }
 
         double estimate = sum / draws, standardError = Math.Sqrt(((sumSquares / draws) - (estimate * estimate)) / draws);
-        Assert.That(estimate, Is.EqualTo(bandit.ExactReinforceVariance(policy, average)).Within(4 * standardError));
+        Assert.That(estimate, Is.EqualTo(ExactBandit.ReinforceVariance(bandit, policy, average)).Within(4 * standardError));
     }
 
     [Test]
@@ -174,7 +174,7 @@ public class ExactGradientTests
             Assert.That(() => new TabularMdp([1.0], [0.0], [0.9], 1, 3), Throws.ArgumentException.With.Property("ParamName").EqualTo("initial"));
             Assert.That(() => new TabularMdp([1.0], [0.0], [1.0], 1, 3, discount: 1.5), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("discount"));
             Assert.That(() => new Bandit([1.0], [-1.0]), Throws.ArgumentException.With.Property("ParamName").EqualTo("standardDeviations"));
-            Assert.That(() => TabularMdp.Random(3, 2, 4, 1).ExactObjective(SoftmaxPolicy.Linear(2, 2, 1)), Throws.ArgumentException.With.Property("ParamName").EqualTo("policy"));
+            Assert.That(() => ExactMdp.Objective(TabularMdp.Random(3, 2, 4, 1), SoftmaxPolicy.Linear(2, 2, 1)), Throws.ArgumentException.With.Property("ParamName").EqualTo("policy"));
         });
     }
 
