@@ -157,7 +157,8 @@ public sealed class Trainer
         for (int iteration = 1; steps < Options.MaxEnvironmentSteps && solvedAt is null; iteration++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            _sampler.SampleEpisodes(Policy, Options.EpisodesPerIteration, unchecked((Options.Seed * 1_000_003) + iteration), _batch);
+            // no episode runs past the remaining budget, so a task that never ends cannot exhaust memory
+            _sampler.SampleEpisodes(Policy, Options.EpisodesPerIteration, unchecked((Options.Seed * 1_000_003) + iteration), _batch, Options.MaxEnvironmentSteps - steps);
             steps += _batch.StepCount;
             for (int i = 0; i < _batch.EpisodeCount; i++)
             {
