@@ -169,7 +169,18 @@ public sealed class Trainer
                 windowCount = Math.Min(windowCount + 1, _window.Length);
             }
 
-            GradientEstimate estimate = Estimator.Estimate(Policy, _batch, _gradient);
+            GradientEstimate estimate;
+            try
+            {
+                estimate = Estimator.Estimate(Policy, _batch, _gradient);
+            }
+            catch (OverflowException)
+            {
+                // An estimate too large to represent is an infinite gradient: the optimiser refuses it like any other.
+                Array.Fill(_gradient, double.PositiveInfinity);
+                estimate = new GradientEstimate(_batch.EpisodeCount, _batch.StepCount, double.NaN, double.NaN, double.NaN, double.NaN);
+            }
+
             OptimizerStep step = Optimizer.Step(Policy.Parameters, _gradient);
             refusedInARow = step.Applied ? 0 : refusedInARow + 1;
             if (refusedInARow >= Options.MaxRefusedStepsInARow)
