@@ -19,7 +19,7 @@ public sealed class GradientTerms
 
     /// <summary>Adds one trajectory's term h_i: [p].</summary>
     /// <exception cref="ArgumentException">Wrong length.</exception>
-    /// <exception cref="OverflowException">A value is NaN or infinite (returns or scores too large to represent).</exception>
+    /// <exception cref="OverflowException">A value, or the running sum, is NaN or infinite (returns or scores too large to represent).</exception>
     public void Add(ReadOnlySpan<double> term)
     {
         if (term.Length != Length)
@@ -39,6 +39,10 @@ public sealed class GradientTerms
         {
             _sum[k] += term[k];
             _sumSquares[k] += term[k] * term[k];
+            if (!double.IsFinite(_sum[k]))
+            {
+                throw new OverflowException(string.Create(CultureInfo.InvariantCulture, $"The sum of the gradient terms overflowed at coordinate {k} after trajectory {Count}: the returns or scores are too large to represent."));
+            }
         }
 
         Count++;

@@ -27,7 +27,7 @@ public sealed class Sampler
     // the call in progress
     private Policy? _policy;
     private int _maxEpisodes;
-    private long _stepBudget, _seed;
+    private long _stepBudget, _episodeStepLimit, _seed;
     private IProgress<SamplingProgress>? _progress;
     private int _failedEpisode;
     private Exception? _failure;
@@ -78,10 +78,24 @@ public sealed class Sampler
 
     /// <summary>Samples exactly <paramref name="episodes"/> episodes into <paramref name="destination"/> (cleared first).</summary>
     /// <exception cref="ArgumentException">The policy or batch does not fit the task, or episodes ≤ 0.</exception>
-    public void SampleEpisodes(Policy policy, int episodes, long seed, TrajectoryBatch destination, IProgress<SamplingProgress>? progress = null)
+    public void SampleEpisodes(Policy policy, int episodes, long seed, TrajectoryBatch destination, IProgress<SamplingProgress>? progress = null) =>
+        SampleEpisodes(policy, episodes, seed, destination, long.MaxValue, progress);
+
+    /// <summary>
+    /// Samples exactly <paramref name="episodes"/> episodes, each cut (truncated) once it reaches
+    /// <paramref name="maxEpisodeSteps"/> steps even if the task's own time limit is longer: a task whose episodes never
+    /// end cannot grow the batch without bound.
+    /// </summary>
+    /// <exception cref="ArgumentException">The policy or batch does not fit the task, or episodes or maxEpisodeSteps ≤ 0.</exception>
+    public void SampleEpisodes(Policy policy, int episodes, long seed, TrajectoryBatch destination, long maxEpisodeSteps, IProgress<SamplingProgress>? progress = null)
     {
         ThrowHelper.CheckPositive(episodes, nameof(episodes));
-        Run(policy, episodes, long.MaxValue, seed, destination, progress);
+        if (maxEpisodeSteps <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxEpisodeSteps), maxEpisodeSteps, "Expected a step limit > 0.");
+        }
+
+        Run(policy, episodes, long.MaxValue, maxEpisodeSteps, seed, destination, progress);
     }
 
     /// <summary>
@@ -93,10 +107,10 @@ public sealed class Sampler
     public void SampleSteps(Policy policy, int minimumSteps, long seed, TrajectoryBatch destination, IProgress<SamplingProgress>? progress = null)
     {
         ThrowHelper.CheckPositive(minimumSteps, nameof(minimumSteps));
-        Run(policy, minimumSteps, minimumSteps, seed, destination, progress);
+        Run(policy, minimumSteps, minimumSteps, minimumSteps, seed, destination, progress);
     }
 
-    private void Run(Policy policy, int maxEpisodes, long stepBudget, long seed, TrajectoryBatch destination, IProgress<SamplingProgress>? progress)
+    private void Run(Policy policy, int maxEpisodes, long stepBudget, long episodeStepLimit, long seed, TrajectoryBatch destination, IProgress<SamplingProgress>? progress)
     {
         CheckFits(policy, destination);
         if (stepBudget == long.MaxValue && _owner.Length < maxEpisodes)
@@ -113,7 +127,7 @@ public sealed class Sampler
             worker.Batch.Clear();
         }
 
-        (_policy, _maxEpisodes, _stepBudget, _seed, _progress) = (policy, maxEpisodes, stepBudget, seed, progress);
+        (_policy, _maxEpisodes, _stepBudget, _episodeStepLimit, _seed, _progress) = (policy, maxEpisodes, stepBudget, episodeStepLimit, seed, progress);
         (_failedEpisode, _failure) = (int.MaxValue, null);
         try
         {
@@ -245,7 +259,7 @@ public sealed class Sampler
             StepResult result = env.Step(worker.Action, next);
             worker.Batch.AddStep(s, worker.Action, result.Reward, logProbability);
             steps++;
-            bool outOfBudget = steps >= _stepBudget; // one episode never outgrows the call's step budget
+            bool outOfBudget = steps >= _episodeStepLimit; // one episode never outgrows the call's step budget
             if (result.Done || outOfBudget)
             {
                 worker.Batch.EndEpisode(result.Terminated, result.Truncated || (outOfBudget && !result.Terminated), next);

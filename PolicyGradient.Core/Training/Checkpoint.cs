@@ -177,7 +177,7 @@ public static class Checkpoint
             CheckStrictJson(utf8Json);
             document = JsonDocument.Parse(utf8Json.ToArray());
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             throw new CheckpointException($"The checkpoint is not valid JSON (corrupted or truncated): {e.Message}", e);
         }

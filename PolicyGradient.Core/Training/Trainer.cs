@@ -157,7 +157,8 @@ public sealed class Trainer
         for (int iteration = 1; steps < Options.MaxEnvironmentSteps && solvedAt is null; iteration++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            _sampler.SampleEpisodes(Policy, Options.EpisodesPerIteration, unchecked((Options.Seed * 1_000_003) + iteration), _batch);
+            // no episode runs past the remaining budget, so a task that never ends cannot exhaust memory
+            _sampler.SampleEpisodes(Policy, Options.EpisodesPerIteration, unchecked((Options.Seed * 1_000_003) + iteration), _batch, Options.MaxEnvironmentSteps - steps);
             steps += _batch.StepCount;
             for (int i = 0; i < _batch.EpisodeCount; i++)
             {
@@ -168,7 +169,18 @@ public sealed class Trainer
                 windowCount = Math.Min(windowCount + 1, _window.Length);
             }
 
-            GradientEstimate estimate = Estimator.Estimate(Policy, _batch, _gradient);
+            GradientEstimate estimate;
+            try
+            {
+                estimate = Estimator.Estimate(Policy, _batch, _gradient);
+            }
+            catch (OverflowException)
+            {
+                // An estimate too large to represent is an infinite gradient: the optimiser refuses it like any other.
+                Array.Fill(_gradient, double.PositiveInfinity);
+                estimate = new GradientEstimate(_batch.EpisodeCount, _batch.StepCount, double.NaN, double.NaN, double.NaN, double.NaN);
+            }
+
             OptimizerStep step = Optimizer.Step(Policy.Parameters, _gradient);
             refusedInARow = step.Applied ? 0 : refusedInARow + 1;
             if (refusedInARow >= Options.MaxRefusedStepsInARow)
