@@ -1,66 +1,58 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace PolicyGradient.Numerics;
 
 public static partial class Kernels
 {
-    /// <summary>Rows of the inner dimension processed per cache block (a 128×32 panel of B is 32 KiB: L1).</summary>
-    private const int InnerBlock = 128;
-
     /// <summary>
     /// Matrix product, accumulated: C ← C + op(A) B, with C: [m, n], op(A): [m, k], B: [k, n], all row-major.
     /// op(A) = A when A is stored [m, k]; op(A) = Aᵀ when <paramref name="transposeA"/> and A is stored [k, m].
+    /// Each C_ij is the chain C_ij ← fma(op(A)_ip, B_pj, C_ij) for p ascending (<see cref="ScalarKernels.MatMulAccumulate"/>),
+    /// vectorised across j and blocked across i, never split across p.
     /// </summary>
     /// <exception cref="ArgumentException">A size is negative or a span does not have the stated shape.</exception>
     public static void MatMulAccumulate(int m, int k, int n, ReadOnlySpan<double> a, bool transposeA, ReadOnlySpan<double> b, Span<double> c)
     {
         CheckMatMul(m, k, n, a, b, c);
-        if (Simd512.IsAccelerated)
-        {
-            MatMulAccumulateCore<Simd512, Vector512<double>>(m, k, n, a, transposeA, b, c);
-        }
-        else if (Simd256.IsAccelerated)
-        {
-            MatMulAccumulateCore<Simd256, Vector256<double>>(m, k, n, a, transposeA, b, c);
-        }
-        else if (Simd128.IsAccelerated)
-        {
-            MatMulAccumulateCore<Simd128, Vector128<double>>(m, k, n, a, transposeA, b, c);
-        }
-        else
-        {
-            ScalarKernels.MatMulAccumulate(m, k, n, a, transposeA, b, c);
-        }
+        var kernel = new MatMulKernel(m, k, n, a, transposeA, b, c);
+        Width.Dispatch(ref kernel);
     }
 
-    internal static void CheckMatMul(int m, int k, int n, ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c)
+    internal static void CheckMatMul(int m, int k, int n, ReadOnlySpan<double> a, ReadOnlySpan<double> b, ReadOnlySpan<double> c)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(m);
         ArgumentOutOfRangeException.ThrowIfNegative(k);
         ArgumentOutOfRangeException.ThrowIfNegative(n);
-        ThrowHelper.CheckLength(a.Length, m * k, nameof(a), "[m, k], or [k, m] when transposed");
-        ThrowHelper.CheckLength(b.Length, k * n, nameof(b), "[k, n]");
-        ThrowHelper.CheckLength(c.Length, m * n, nameof(c), "[m, n]");
+        ThrowHelper.CheckLength(a.Length, (long)m * k, nameof(a), "[m, k], or [k, m] when transposed");
+        ThrowHelper.CheckLength(b.Length, (long)k * n, nameof(b), "[k, n]");
+        ThrowHelper.CheckLength(c.Length, (long)m * n, nameof(c), "[m, n]");
     }
+}
 
-    // C: [m, n] += op(A): [m, k] · B: [k, n].
-    // Register blocks of 4 rows × 4 or 2 vectors broadcast op(A)[i, p] against row p of B; the
-    // inner dimension is cut into blocks of InnerBlock so the panel of B being reused stays in L1.
-    internal static void MatMulAccumulateCore<TS, TV>(int m, int k, int n, ReadOnlySpan<double> a, bool transposeA, ReadOnlySpan<double> b, Span<double> c)
+/// <summary>C: [m, n] += op(A): [m, k] · B: [k, n] (see <see cref="Kernels.MatMulAccumulate"/>); shapes already checked.</summary>
+internal readonly ref struct MatMulKernel(int m, int k, int n, ReadOnlySpan<double> a, bool transposeA, ReadOnlySpan<double> b, Span<double> c) : IWidthKernel
+{
+    /// <summary>Rows of the inner dimension processed per cache block (a 128×32 panel of B is 32 KiB: L1).</summary>
+    private const int InnerBlock = 128;
+
+    private readonly ReadOnlySpan<double> _a = a, _b = b;
+    private readonly Span<double> _c = c;
+
+    // Register blocks of 4 rows × 4 vectors (AVX-512's 32 registers), 6 × 2 and 4 × 2 (16 registers) broadcast
+    // op(A)[i, p] against row p of B; the inner dimension is cut into blocks of InnerBlock so the panel of B being
+    // reused stays in L1. C is stored and reloaded between inner blocks, which leaves every chain unchanged.
+    public void Run<TS, TV>()
         where TS : struct, ISimd<TV>
         where TV : struct
     {
         nint rowStride = transposeA ? 1 : k;   // distance between op(A)[i, p] and op(A)[i + 1, p]
         nint innerStride = transposeA ? m : 1; // distance between op(A)[i, p] and op(A)[i, p + 1]
-        // 4×4 register blocks need 16 accumulators plus 5 live registers: only the 32 registers of AVX-512 hold
-        // them; with 16 registers (AVX2, SSE, NEON) 4×2 blocks (8 accumulators) avoid spilling.
         int width = TS.Count;
         bool wide = width >= 8;
-        ref double a0 = ref MemoryMarshal.GetReference(a);
-        ref double b0 = ref MemoryMarshal.GetReference(b);
-        ref double c0 = ref MemoryMarshal.GetReference(c);
+        ref double a0 = ref MemoryMarshal.GetReference(_a);
+        ref double b0 = ref MemoryMarshal.GetReference(_b);
+        ref double c0 = ref MemoryMarshal.GetReference(_c);
         for (int p0 = 0; p0 < k; p0 += InnerBlock)
         {
             int kc = Math.Min(InnerBlock, k - p0);
@@ -119,14 +111,7 @@ public static partial class Kernels
             {
                 for (int i = 0; i < m; i++)
                 {
-                    ref double ai = ref Unsafe.Add(ref ap, i * rowStride);
-                    double sum = 0;
-                    for (int p = 0; p < kc; p++)
-                    {
-                        sum += Unsafe.Add(ref ai, p * innerStride) * Unsafe.Add(ref bp, ((nint)p * n) + j);
-                    }
-
-                    Unsafe.Add(ref c0, ((nint)i * n) + j) += sum;
+                    Block1x1<SimdScalar, double>(ref Unsafe.Add(ref ap, i * rowStride), innerStride, ref Unsafe.Add(ref bp, j), n, ref Unsafe.Add(ref c0, ((nint)i * n) + j), kc);
                 }
             }
         }
@@ -247,50 +232,18 @@ public static partial class Kernels
         TS.Store(c30, ref c3, 0); TS.Store(c31, ref c3, w1);
     }
 
-    // c[0, 0..w) += Σ_p a[p·ps] · b[p·ldb, 0..w), with four accumulators so consecutive FMAs do not wait on each other.
+    // c[0, 0..w) ← fma(a[p·ps], b[p·ldb, 0..w), c) for p ascending: one chain per lane.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Block1x1<TS, TV>(ref double a, nint ps, ref double b, nint ldb, ref double c, int kc)
         where TS : struct, ISimd<TV>
         where TV : struct
     {
-        TV acc0 = TS.Load(ref c, 0), acc1 = TS.Zero, acc2 = TS.Zero, acc3 = TS.Zero;
-        int p = 0;
-        for (; p + 4 <= kc; p += 4)
+        TV acc = TS.Load(ref c, 0);
+        for (int p = 0; p < kc; p++)
         {
-            acc0 = TS.MultiplyAdd(TS.Broadcast(Unsafe.Add(ref a, p * ps)), TS.Load(ref b, (nuint)(p * ldb)), acc0);
-            acc1 = TS.MultiplyAdd(TS.Broadcast(Unsafe.Add(ref a, (p + 1) * ps)), TS.Load(ref b, (nuint)((p + 1) * ldb)), acc1);
-            acc2 = TS.MultiplyAdd(TS.Broadcast(Unsafe.Add(ref a, (p + 2) * ps)), TS.Load(ref b, (nuint)((p + 2) * ldb)), acc2);
-            acc3 = TS.MultiplyAdd(TS.Broadcast(Unsafe.Add(ref a, (p + 3) * ps)), TS.Load(ref b, (nuint)((p + 3) * ldb)), acc3);
+            acc = TS.MultiplyAdd(TS.Broadcast(Unsafe.Add(ref a, p * ps)), TS.Load(ref b, (nuint)(p * ldb)), acc);
         }
 
-        for (; p < kc; p++)
-        {
-            acc0 = TS.MultiplyAdd(TS.Broadcast(Unsafe.Add(ref a, p * ps)), TS.Load(ref b, (nuint)(p * ldb)), acc0);
-        }
-
-        TS.Store(TS.Add(TS.Add(acc0, acc1), TS.Add(acc2, acc3)), ref c, 0);
-    }
-}
-
-public static partial class ScalarKernels
-{
-    /// <summary>C ← C + op(A) B (see <see cref="Kernels.MatMulAccumulate"/>).</summary>
-    public static void MatMulAccumulate(int m, int k, int n, ReadOnlySpan<double> a, bool transposeA, ReadOnlySpan<double> b, Span<double> c)
-    {
-        Kernels.CheckMatMul(m, k, n, a, b, c);
-        for (int i = 0; i < m; i++)
-        {
-            for (int j = 0; j < n; j++)
-            {
-                double sum = 0;
-                for (int p = 0; p < k; p++)
-                {
-                    double aip = transposeA ? a[(p * m) + i] : a[(i * k) + p];
-                    sum += aip * b[(p * n) + j];
-                }
-
-                c[(i * n) + j] += sum;
-            }
-        }
+        TS.Store(acc, ref c, 0);
     }
 }
