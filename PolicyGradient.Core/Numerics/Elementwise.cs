@@ -64,7 +64,7 @@ public static partial class Kernels
         where TOp : struct, IUnaryOperator
     {
         ThrowHelper.CheckLength(y.Length, x.Length, nameof(y), "same length as x");
-        var kernel = new UnaryKernel<TOp>(op, x, y);
+        var kernel = new BinaryKernel<FirstArgument<TOp>>(new FirstArgument<TOp>(op), x, x, y);
         Width.Dispatch(ref kernel);
     }
 
@@ -140,6 +140,14 @@ internal readonly struct ScaleOperator(double alpha) : IUnaryOperator
     public TV Invoke<TS, TV>(TV x)
         where TS : struct, ISimd<TV>
         where TV : struct => TS.Multiply(TS.Broadcast(alpha), x);
+}
+
+internal readonly struct AddOperator(double addend) : IUnaryOperator
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<TS, TV>(TV x)
+        where TS : struct, ISimd<TV>
+        where TV : struct => TS.Add(x, TS.Broadcast(addend));
 }
 
 internal readonly struct AxpyOperator(double alpha) : IBinaryOperator

@@ -27,18 +27,14 @@ public static partial class Kernels
     }
 
     /// <summary>
-    /// Log-softmax, destination_i = z_i − logsumexp(z) (see <see cref="LogSumExp"/>).
+    /// Log-softmax, destination_i = z_i + (−logsumexp(z)) (see <see cref="LogSumExp"/>).
     /// <paramref name="destination"/> may be <paramref name="z"/> itself.
     /// </summary>
     /// <exception cref="ArgumentException">The lengths differ.</exception>
     public static void LogSoftmax(ReadOnlySpan<double> z, Span<double> destination)
     {
         ThrowHelper.CheckLength(destination.Length, z.Length, nameof(destination), "same length as z");
-        double lse = LogSumExp(z);
-        for (int i = 0; i < z.Length; i++)
-        {
-            destination[i] = z[i] - lse;
-        }
+        Map(new AddOperator(-LogSumExp(z)), z, destination);
     }
 
     /// <summary>

@@ -59,36 +59,20 @@ internal interface IBinaryOperator
         where TV : struct;
 }
 
-/// <summary>
-/// destination_i = op(x_i) for every i: whole registers, then the remainder one lane at a time with the same
-/// operator, so every element gets the same bits at every width. <c>destination</c> may be <c>x</c> itself.
-/// </summary>
-internal ref struct UnaryKernel<TOp>(TOp op, ReadOnlySpan<double> x, Span<double> destination) : IWidthKernel
+/// <summary>An elementwise map of one argument as a map of two that ignores its second.</summary>
+internal readonly struct FirstArgument<TOp>(TOp op) : IBinaryOperator
     where TOp : struct, IUnaryOperator
 {
-    private readonly ReadOnlySpan<double> _x = x;
-    private readonly Span<double> _destination = destination;
-
-    public readonly void Run<TS, TV>()
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<TS, TV>(TV x, TV y)
         where TS : struct, ISimd<TV>
-        where TV : struct
-    {
-        ref double xr = ref MemoryMarshal.GetReference(_x);
-        ref double dr = ref MemoryMarshal.GetReference(_destination);
-        int n = _x.Length, width = TS.Count, i = 0;
-        for (; i + width <= n; i += width)
-        {
-            TS.Store(op.Invoke<TS, TV>(TS.Load(ref xr, (nuint)i)), ref dr, (nuint)i);
-        }
-
-        for (; i < n; i++)
-        {
-            Unsafe.Add(ref dr, i) = op.Invoke<SimdScalar, double>(Unsafe.Add(ref xr, i));
-        }
-    }
+        where TV : struct => op.Invoke<TS, TV>(x);
 }
 
-/// <summary>destination_i = op(x_i, y_i), as <see cref="UnaryKernel{TOp}"/>; destination may be x or y.</summary>
+/// <summary>
+/// destination_i = op(x_i, y_i) for every i: whole registers, then the remainder one lane at a time with the same
+/// operator, so every element gets the same bits at every width. <c>destination</c> may be <c>x</c> or <c>y</c> itself.
+/// </summary>
 internal ref struct BinaryKernel<TOp>(TOp op, ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> destination) : IWidthKernel
     where TOp : struct, IBinaryOperator
 {

@@ -116,7 +116,7 @@ public abstract class KernelSet
 
         public override void Axpy(double alpha, ReadOnlySpan<double> x, Span<double> y) => new BinaryKernel<AxpyOperator>(new AxpyOperator(alpha), x, y, y).Run<TS, TV>();
 
-        public override void Scale(double alpha, Span<double> x) => new UnaryKernel<ScaleOperator>(new ScaleOperator(alpha), x, x).Run<TS, TV>();
+        public override void Scale(double alpha, Span<double> x) => new BinaryKernel<FirstArgument<ScaleOperator>>(new FirstArgument<ScaleOperator>(new ScaleOperator(alpha)), x, x, x).Run<TS, TV>();
 
         public override void GemvTransposedAccumulate(ReadOnlySpan<double> w, ReadOnlySpan<double> yBar, Span<double> xBar) => new MatMulKernel(1, yBar.Length, xBar.Length, yBar, false, w, xBar).Run<TS, TV>();
 
@@ -132,13 +132,13 @@ public abstract class KernelSet
         {
             switch (name)
             {
-                case "Exp": new UnaryKernel<ExpOperator>(default, x, y).Run<TS, TV>(); break;
-                case "Log": new UnaryKernel<LogOperator>(default, x, y).Run<TS, TV>(); break;
-                case "Log1P": new UnaryKernel<Log1POperator>(default, x, y).Run<TS, TV>(); break;
-                case "ExpM1": new UnaryKernel<ExpM1Operator>(default, x, y).Run<TS, TV>(); break;
-                case "Tanh": new UnaryKernel<TanhOperator>(default, x, y).Run<TS, TV>(); break;
-                case "Softplus": new UnaryKernel<SoftplusOperator>(default, x, y).Run<TS, TV>(); break;
-                case "Relu": new UnaryKernel<ReluOperator>(default, x, y).Run<TS, TV>(); break;
+                case "Exp": new BinaryKernel<FirstArgument<ExpOperator>>(new FirstArgument<ExpOperator>(default), x, x, y).Run<TS, TV>(); break;
+                case "Log": new BinaryKernel<FirstArgument<LogOperator>>(new FirstArgument<LogOperator>(default), x, x, y).Run<TS, TV>(); break;
+                case "Log1P": new BinaryKernel<FirstArgument<Log1POperator>>(new FirstArgument<Log1POperator>(default), x, x, y).Run<TS, TV>(); break;
+                case "ExpM1": new BinaryKernel<FirstArgument<ExpM1Operator>>(new FirstArgument<ExpM1Operator>(default), x, x, y).Run<TS, TV>(); break;
+                case "Tanh": new BinaryKernel<FirstArgument<TanhOperator>>(new FirstArgument<TanhOperator>(default), x, x, y).Run<TS, TV>(); break;
+                case "Softplus": new BinaryKernel<FirstArgument<SoftplusOperator>>(new FirstArgument<SoftplusOperator>(default), x, x, y).Run<TS, TV>(); break;
+                case "Relu": new BinaryKernel<FirstArgument<ReluOperator>>(new FirstArgument<ReluOperator>(default), x, x, y).Run<TS, TV>(); break;
                 default: throw new ArgumentOutOfRangeException(nameof(name), name, null);
             }
         }
