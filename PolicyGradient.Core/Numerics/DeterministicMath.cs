@@ -96,6 +96,12 @@ public static class DeterministicMath
         where TS : struct, ISimd<TV>
         where TV : struct => TS.ShiftLeft(TS.IntegerAdd(e, TS.Bits(1023)), 52);
 
+    // 2^k from t = k + 1.5·2⁵² (k ∈ [−1022, 1023]) in two integer operations: (bits(t) − bits(1.5·2⁵²) + 1023) ≪ 52.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV PowerOfTwoOfRounded<TS, TV>(TV t)
+        where TS : struct, ISimd<TV>
+        where TV : struct => TS.ShiftLeft(TS.IntegerSubtract(t, TS.Bits(MagicBits - 1023)), 52);
+
     /// <summary>eˣ lane by lane (see <see cref="Exp(double)"/>).</summary>
     internal static TV Exp<TS, TV>(TV x)
         where TS : struct, ISimd<TV>
@@ -129,7 +135,7 @@ public static class DeterministicMath
         where TV : struct
     {
         TV em1 = ReduceExp<TS, TV>(x, out TV t);
-        TV scale = PowerOfTwo<TS, TV>(IntegerK<TS, TV>(t));
+        TV scale = PowerOfTwoOfRounded<TS, TV>(t);
         return TS.MultiplyAdd(scale, em1, TS.Subtract(scale, TS.Broadcast(1.0)));
     }
 
@@ -188,11 +194,12 @@ public static class DeterministicMath
     {
         // tanh|x| = (1 − e^{−2|x|}) / (1 + e^{−2|x|}) = −m / (2 + m), m = expm1(−2|x|) ∈ (−1, 0]: no cancellation near
         // 0. |x| is capped at 20, where tanh is 1 to double precision; the sign of x is put back by a bit operation.
-        TV sign = TS.Bits(0x8000000000000000UL);
-        TV magnitude = Clamp<TS, TV>(TS.Xor(TS.Or(x, sign), sign), 0.0, 20.0); // |x|, NaN kept
+        TV magnitude = TS.And(x, TS.Bits(0x7FFFFFFFFFFFFFFFUL));                // |x|
+        TV cap = TS.Broadcast(20.0);
+        magnitude = TS.Select(TS.GreaterThan(magnitude, cap), cap, magnitude); // min(|x|, 20); NaN kept
         TV m = ExpM1Moderate<TS, TV>(TS.Multiply(TS.Broadcast(-2.0), magnitude));
         TV y = TS.Divide(TS.Subtract(TS.Zero, m), TS.Add(TS.Broadcast(2.0), m));
-        return TS.Or(y, TS.And(x, sign));
+        return TS.Or(y, TS.And(x, TS.Bits(0x8000000000000000UL)));
     }
 
     /// <summary>softplus(x) = ln(1 + eˣ) lane by lane (see <see cref="Softplus(double)"/>).</summary>
