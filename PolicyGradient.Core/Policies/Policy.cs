@@ -106,6 +106,60 @@ public class Policy
         return Head.Sample(ForwardRow(observation), HeadParameters, random, action);
     }
 
+    /// <summary>
+    /// The batched sample, one row per task instance: row r draws a_r ~ π(·|s_r) with its own
+    /// <paramref name="randoms"/>[r] into actions[r] and writes log π(a_r|s_r). observations: [rows, n];
+    /// actions: [rows, ActionWidth]; logProbabilities: [rows]. Row r gets the same bits as
+    /// <see cref="Sample(ReadOnlySpan{double}, Random, Span{double})"/> on s_r with the same generator state.
+    /// </summary>
+    /// <exception cref="ArgumentException">A shape, an observation, a null generator or the workspace is wrong; nothing is written.</exception>
+    public void Sample(ReadOnlySpan<double> observations, ReadOnlySpan<Random> randoms, Span<double> actions, Span<double> logProbabilities, PolicyWorkspace workspace)
+    {
+        int rows = randoms.Length;
+        CheckRows(rows, observations, workspace);
+        CheckRowMajor(actions.Length, rows, ActionWidth, nameof(actions), "[rows, ActionWidth], row-major");
+        ThrowHelper.CheckLength(logProbabilities.Length, rows, nameof(logProbabilities), "[rows] = randoms.Length");
+        foreach (Random random in randoms)
+        {
+            ArgumentNullException.ThrowIfNull(random, nameof(randoms));
+        }
+
+        int n = ObservationSize, w = ActionWidth, m = Approximator.OutputSize;
+        for (int start = 0; start < rows; start += workspace.Capacity)
+        {
+            int batch = Math.Min(workspace.Capacity, rows - start);
+            ReadOnlySpan<double> f = ForwardChunk(batch, observations.Slice(start * n, batch * n), workspace); // [B, m]
+            for (int r = 0; r < batch; r++)
+            {
+                logProbabilities[start + r] = Head.Sample(f.Slice(r * m, m), HeadParameters, randoms[start + r], actions.Slice((start + r) * w, w));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The batched mode: actions[r] = the most probable action at s_r and logProbabilities[r] = log π(actions[r]|s_r).
+    /// observations: [rows, n]; actions: [rows, ActionWidth]; logProbabilities: [rows].
+    /// </summary>
+    /// <exception cref="ArgumentException">A shape, an observation or the workspace is wrong; nothing is written.</exception>
+    public void Mode(ReadOnlySpan<double> observations, Span<double> actions, Span<double> logProbabilities, PolicyWorkspace workspace)
+    {
+        int rows = logProbabilities.Length;
+        CheckRows(rows, observations, workspace);
+        CheckRowMajor(actions.Length, rows, ActionWidth, nameof(actions), "[rows, ActionWidth], row-major");
+        int n = ObservationSize, w = ActionWidth, m = Approximator.OutputSize;
+        for (int start = 0; start < rows; start += workspace.Capacity)
+        {
+            int batch = Math.Min(workspace.Capacity, rows - start);
+            ReadOnlySpan<double> f = ForwardChunk(batch, observations.Slice(start * n, batch * n), workspace);
+            for (int r = 0; r < batch; r++)
+            {
+                Span<double> action = actions.Slice((start + r) * w, w);
+                Head.Mode(f.Slice(r * m, m), HeadParameters, action);
+                logProbabilities[start + r] = Head.LogProbability(f.Slice(r * m, m), HeadParameters, action);
+            }
+        }
+    }
+
     /// <summary>log π(a|s).</summary>
     /// <exception cref="ArgumentException">Bad observation, or an action that is not one of <see cref="ActionSpace"/>.</exception>
     public double LogProbability(ReadOnlySpan<double> observation, ReadOnlySpan<double> action)
