@@ -162,7 +162,12 @@ public sealed class Trainer
             steps += _batch.StepCount;
             for (int i = 0; i < _batch.EpisodeCount; i++)
             {
-                double r = System.Numerics.Tensors.TensorPrimitives.Sum(_batch.Rewards[_batch.EpisodeOffsets[i].._batch.EpisodeOffsets[i + 1]]);
+                double r = 0;
+                foreach (double reward in _batch.Rewards[_batch.EpisodeOffsets[i].._batch.EpisodeOffsets[i + 1]])
+                {
+                    r += reward; // in step order, the same bits on every CPU
+                }
+
                 windowSum += r - (windowCount == _window.Length ? _window[windowNext] : 0);
                 _window[windowNext] = r;
                 windowNext = (windowNext + 1) % _window.Length;
