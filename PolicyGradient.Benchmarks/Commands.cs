@@ -22,6 +22,10 @@ internal class TrainingSettings : CommandSettings
     [Description("linear or mlp. Default: the task's (CartPole-v1: mlp).")]
     public string? Policy { get; init; }
 
+    [CommandOption("--head <KIND>")]
+    [Description("The distribution head: softmax (discrete actions), gaussian or beta (a bounded box). Default: softmax for discrete tasks, gaussian for continuous ones.")]
+    public string? Head { get; init; }
+
     [CommandOption("--hidden <SIZES>")]
     [Description("Hidden layer sizes of an mlp policy, each ≥ 1, e.g. 64,64. Default: the task's (CartPole-v1: 64).")]
     public string? Hidden { get; init; }
@@ -115,9 +119,11 @@ internal class TrainingSettings : CommandSettings
             throw new UsageException($"--hidden applies to --policy mlp; the policy here is linear{(Policy is null ? $" ({Env}'s default)" : string.Empty)}.");
         }
 
-        if (InitialLogStd is not null && TaskRegistry.Create(Env) is DiscreteEnvironment)
+        IReadOnlyList<string> heads = PolicyRegistry.HeadsFor(TaskRegistry.Create(Env).ActionSpace);
+        string head = Head is null || heads.Contains(Head) ? Head ?? d.Head : throw new UsageException($"--head must be {string.Join(" or ", heads)} for {Env}'s actions, not '{Head}'.");
+        if (InitialLogStd is not null && head != "gaussian")
         {
-            throw new UsageException($"--initial-log-std applies to Gaussian policies; {Env} has discrete actions (a softmax policy).");
+            throw new UsageException($"--initial-log-std applies to the gaussian head; the head here is {head}{(Head is null ? $" ({Env}'s default)" : string.Empty)}.");
         }
 
         RunSettings run = d with
@@ -132,6 +138,7 @@ internal class TrainingSettings : CommandSettings
             Target = Target ?? d.Target,
             Threads = Threads,
             InitialLogStd = InitialLogStd ?? d.InitialLogStd,
+            Head = head,
         };
         bool leaveOneOut = NamesEstimators && e.LeaveOneOut;
         Require(run.BatchEpisodes >= (leaveOneOut ? 2 : 1), string.Create(CultureInfo.InvariantCulture, $"--batch-episodes must be ≥ {(leaveOneOut ? "2 with a leave-one-out baseline" : "1")}, not {run.BatchEpisodes}."));

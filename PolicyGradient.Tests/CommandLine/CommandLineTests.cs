@@ -165,6 +165,29 @@ public class CommandLineTests : CliFixture
         });
     }
 
+    /// <summary>The Beta head trains, saves and evaluates through the command line on a bounded task.</summary>
+    [Test]
+    public void A_beta_policy_trains_saves_and_evaluates()
+    {
+        CliResult train = Cli.Run("train", "--env", "Pendulum-v1", "--head", "beta", "--seed", "1", "--max-steps", "2000", "--batch-episodes", "4", "--hidden", "8", "--threads", "1", "--save", "beta.json");
+        Assert.That(train.ExitCode, Is.Zero, train.ToString());
+        CheckpointContents saved = Checkpoint.Read(Cli["beta.json"]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(saved.Policy.Describe(), Is.EqualTo("mlp-beta 3→[8]→2"));
+            Assert.That(saved.Policy.ActionSpace.ToString(), Is.EqualTo("box[-2, 2]"));
+            Assert.That(saved.Task, Is.EqualTo("Pendulum-v1"));
+        });
+        CliResult evaluate = Cli.Run("evaluate", "--checkpoint", "beta.json", "--episodes", "2");
+        Assert.Multiple(() =>
+        {
+            Assert.That(evaluate.ExitCode, Is.Zero, evaluate.ToString());
+            Assert.That(evaluate.Output, Does.Contain("mlp-beta").And.Contain("on Pendulum-v1"));
+        });
+        AssertUsageError(Cli.Run("train", "--env", "CartPole-v1", "--head", "beta"), "--head", "softmax");
+        AssertUsageError(Cli.Run("train", "--env", "Pendulum-v1", "--head", "beta", "--initial-log-std", "-1"), "--initial-log-std", "gaussian");
+    }
+
     [Test]
     public void Train_saves_its_task_and_evaluate_uses_it()
     {
