@@ -60,11 +60,12 @@ public partial class PackageReadmeTests
             var estimator = new GradientEstimator(EstimatorNames.Parse("reward-to-go+average+loo+norm"));
             var options = new TrainerOptions { EpisodesPerIteration = 4, TargetReturn = 475, Seed = 1 };
             TrainingResult result = new Trainer(() => new CartPole(), policy, estimator, new Adam(0.02), options).Train();
-            Checkpoint.Save(policy, "cartpole.json");                       // atomic: temp file, then rename
-            var loaded = (SoftmaxPolicy)Checkpoint.Load("cartpole.json");
+            Checkpoint.Save(policy, "cartpole.json", task: "CartPole-v1");  // atomic, durable, SHA-256 checked
+            Policy loaded = Checkpoint.Load("cartpole.json");               // any head, no cast
             var env = new CartPole(); var state = new double[4]; env.Reset(new Random(7), state);
-            int action = loaded.GreedyAction(state);
-            Console.WriteLine($"solved: {result.Solved} after {result.EnvironmentStepsToSolve} steps; action {action}");
+            var action = new double[loaded.ActionWidth];
+            loaded.Mode(state, action);                                     // the greedy action, as an action row
+            Console.WriteLine($"solved: {result.Solved} after {result.EnvironmentStepsToSolve} steps; action {action[0]}");
             Assert.That(result.EnvironmentStepsToSolve, Is.InRange(50_000, 70_000));
         }
         finally
