@@ -103,7 +103,7 @@ public static class NaturalGradientExperiment
     {
         ArgumentNullException.ThrowIfNull(output);
         Lqr task = Lqr.Default();
-        int[] marks = [0, 5, 10, 20, 40, lqrIterations];
+        int[] marks = new[] { 0, 5, 10, 20, 40, lqrIterations }.Where(m => m <= lqrIterations).ToArray();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Lqr-v0, linear-Gaussian policy (log σ₀ = −0.5, learned), reward-to-go + average (leave-one-out), 10 episodes per iteration; median exact J over {seeds} seeds; J* = {ExactLqr.OptimalObjective(task):F3}"));
         output.WriteLine();
         output.WriteLine("| optimiser | " + string.Join(" | ", marks.Distinct().Select(m => $"J after {m}")) + " |");
