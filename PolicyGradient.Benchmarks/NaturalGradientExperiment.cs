@@ -29,8 +29,10 @@ public static class NaturalGradientExperiment
     public static IReadOnlyList<(string Name, Func<Optimizer> Create)> CartPoleOptimizers { get; } =
     [
         ("Adam α = 0.02 (default)", () => new Adam(0.02)),
-        ("natural δ = 1 (CG)", () => new NaturalGradient(1e3, damping: 1e-3, klRadius: 1, maxIterations: 20)),
-        ("natural δ = 5 (CG)", () => new NaturalGradient(1e3, damping: 1e-3, klRadius: 5, maxIterations: 20)),
+        ("natural δ = 0.1, λ = 1e-3 (CG)", () => new NaturalGradient(1e3, damping: 1e-3, klRadius: 0.1, maxIterations: 20)),
+        ("natural δ = 1, λ = 1e-3 (CG)", () => new NaturalGradient(1e3, damping: 1e-3, klRadius: 1, maxIterations: 20)),
+        ("natural δ = 0.1, λ = 0.1 (CG)", () => new NaturalGradient(1e3, damping: 0.1, klRadius: 0.1, maxIterations: 20)),
+        ("natural δ = 1, λ = 0.1 (CG)", () => new NaturalGradient(1e3, damping: 0.1, klRadius: 1, maxIterations: 20)),
     ];
 
     /// <summary>Median exact J on Lqr-v0 after each of <paramref name="iterations"/> iterations (index 0: before training), per optimiser.</summary>
@@ -66,15 +68,16 @@ public static class NaturalGradientExperiment
         return curves;
     }
 
-    /// <summary>Per optimiser and seed, the CartPole-v1 environment steps to solve (null: not within <paramref name="maxSteps"/>) and the wall time.</summary>
-    public static IReadOnlyList<(string Name, long?[] StepsToSolve, double Seconds)> CartPole(int seeds, long maxSteps)
+    /// <summary>Per optimiser and seed, the CartPole-v1 environment steps to solve (null: not within <paramref name="maxSteps"/>), the final last-100 mean return, and the mean wall time.</summary>
+    public static IReadOnlyList<(string Name, long?[] StepsToSolve, double[] FinalReturn, double Seconds)> CartPole(int seeds, long maxSteps)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(seeds);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxSteps);
-        var rows = new List<(string, long?[], double)>();
+        var rows = new List<(string, long?[], double[], double)>();
         foreach ((string name, Func<Optimizer> create) in CartPoleOptimizers)
         {
             var solved = new long?[seeds];
+            var final = new double[seeds];
             double seconds = 0;
             for (int seed = 1; seed <= seeds; seed++)
             {
@@ -89,10 +92,11 @@ public static class NaturalGradientExperiment
                     Threads = 1,
                 }).Train();
                 solved[seed - 1] = result.EnvironmentStepsToSolve;
+                final[seed - 1] = result.FinalRecentMeanReturn;
                 seconds += result.WallTime.TotalSeconds;
             }
 
-            rows.Add((name, solved, seconds / seeds));
+            rows.Add((name, solved, final, seconds / seeds));
         }
 
         return rows;
@@ -116,13 +120,13 @@ public static class NaturalGradientExperiment
         output.WriteLine();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"CartPole-v1, mlp-softmax 4→[64]→2, reward-to-go + average (leave-one-out, normalised), 4 episodes per iteration, {seeds} seeds, budget {cartPoleMaxSteps} steps"));
         output.WriteLine();
-        output.WriteLine("| optimiser | solved | median steps to solve | seconds per run |");
-        output.WriteLine("|---|---:|---:|---:|");
-        foreach ((string name, long?[] steps, double seconds) in CartPole(seeds, cartPoleMaxSteps))
+        output.WriteLine("| optimiser | solved | median steps to solve | final last-100 mean per seed | seconds per run |");
+        output.WriteLine("|---|---:|---:|---|---:|");
+        foreach ((string name, long?[] steps, double[] final, double seconds) in CartPole(seeds, cartPoleMaxSteps))
         {
             long[] done = steps.Where(s => s is not null).Select(s => s!.Value).ToArray();
             string median = done.Length == 0 ? "–" : Median(done.Select(s => (double)s)).ToString("F0", CultureInfo.InvariantCulture);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {done.Length}/{seeds} | {median} | {seconds:F2} |"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {done.Length}/{seeds} | {median} | {string.Join(", ", final.Select(r => r.ToString("F0", CultureInfo.InvariantCulture)))} | {seconds:F2} |"));
         }
     }
 
