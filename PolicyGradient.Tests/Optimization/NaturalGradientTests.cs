@@ -2,6 +2,7 @@ using MathNet.Numerics.LinearAlgebra;
 using PolicyGradient.Analysis;
 using PolicyGradient.Environments;
 using PolicyGradient.Estimators;
+using PolicyGradient.Tests.Estimators;
 using PolicyGradient.Optimization;
 using PolicyGradient.Policies;
 using PolicyGradient.Sampling;
@@ -14,14 +15,6 @@ namespace PolicyGradient.Tests.Optimization;
 [Category("ExactGradients")]
 public class NaturalGradientTests
 {
-    private static TrajectoryBatch Sample(Func<TaskEnvironment> task, Policy policy, int episodes, long seed)
-    {
-        var sampler = new Sampler(task, threads: 1);
-        TrajectoryBatch batch = sampler.CreateBatch();
-        sampler.SampleEpisodes(policy, episodes, seed, batch);
-        return batch;
-    }
-
     private static double[] Gradient(Policy policy, TrajectoryBatch batch)
     {
         var g = new double[policy.ParameterCount];
@@ -40,7 +33,7 @@ public class NaturalGradientTests
     public void Conjugate_gradient_equals_cholesky_within_condition_number_times_tolerance()
     {
         var policy = SoftmaxPolicy.Mlp(4, [16], 2, seed: 3);
-        TrajectoryBatch batch = Sample(() => new CartPole(), policy, 3, seed: 5);
+        TrajectoryBatch batch = EstimatorTests.SampleBatch(() => new CartPole(), policy, 3, seed: 5);
         var fisher = new FisherEstimate();
         fisher.Compute(policy, batch);
         int p = policy.ParameterCount;
@@ -114,7 +107,7 @@ public class NaturalGradientTests
         var matrix = new double[p2];
         for (int m = 0; m < batches; m++)
         {
-            estimate.Compute(policy, Sample(task, policy, 25, seed: 100 + m));
+            estimate.Compute(policy, EstimatorTests.SampleBatch(task, policy, 25, seed: 100 + m));
             estimate.CopyTo(matrix);
             for (int e = 0; e < p2; e++)
             {
@@ -187,7 +180,7 @@ public class NaturalGradientTests
     public void Kl_step_has_quadratic_kl_equal_to_the_radius()
     {
         var policy = SoftmaxPolicy.Linear(4, 2, seed: 1);
-        TrajectoryBatch batch = Sample(() => new CartPole(), policy, 4, seed: 2);
+        TrajectoryBatch batch = EstimatorTests.SampleBatch(() => new CartPole(), policy, 4, seed: 2);
         double[] g = Gradient(policy, batch);
         const double radius = 0.01, damping = 1e-3;
         var optimizer = new NaturalGradient(1e6, damping, klRadius: radius);

@@ -1,6 +1,7 @@
 using PolicyGradient.Analysis;
 using PolicyGradient.Environments;
 using PolicyGradient.Estimators;
+using PolicyGradient.Tests.Estimators;
 using PolicyGradient.Optimization;
 using PolicyGradient.Policies;
 using PolicyGradient.Sampling;
@@ -13,14 +14,6 @@ namespace PolicyGradient.Tests.Training;
 [Category("Training")]
 public class BehaviourCloningTests
 {
-    private static TrajectoryBatch Sample(Func<TaskEnvironment> task, Policy policy, int episodes, long seed)
-    {
-        var sampler = new Sampler(task, threads: 1);
-        TrajectoryBatch batch = sampler.CreateBatch();
-        sampler.SampleEpisodes(policy, episodes, seed, batch);
-        return batch;
-    }
-
     /// <summary>
     /// Relabel each episode's rewards so that r(τ_i) = 1: REINFORCE's ĝ = (1/N) Σ_i Σ_t ∇log π is then the
     /// maximum-likelihood gradient (1/D) Σ ∇log π times D/N, to rounding (1e-12 relative).
@@ -29,7 +22,7 @@ public class BehaviourCloningTests
     public void Maximum_likelihood_gradient_is_reinforce_with_unit_returns()
     {
         var policy = SoftmaxPolicy.Mlp(4, [8], 2, seed: 1);
-        TrajectoryBatch batch = Sample(() => new CartPole(), policy, 5, seed: 3);
+        TrajectoryBatch batch = EstimatorTests.SampleBatch(() => new CartPole(), policy, 5, seed: 3);
         var relabelled = new TrajectoryBatch(batch.ObservationSize, batch.ActionSpace);
         int n = batch.ObservationSize;
         for (int i = 0; i < batch.EpisodeCount; i++)
@@ -59,7 +52,7 @@ public class BehaviourCloningTests
     public void Log_likelihood_gradient_matches_central_differences()
     {
         var policy = GaussianPolicy.Mlp(3, [6], 1, seed: 2);
-        TrajectoryBatch batch = Sample(() => new Pendulum(maxEpisodeSteps: 20), policy, 3, seed: 4);
+        TrajectoryBatch batch = EstimatorTests.SampleBatch(() => new Pendulum(maxEpisodeSteps: 20), policy, 3, seed: 4);
         var analytic = new double[policy.ParameterCount];
         var numeric = new double[policy.ParameterCount];
         BehaviourCloning.LogLikelihoodGradient(policy, batch, analytic);
@@ -76,7 +69,7 @@ public class BehaviourCloningTests
     public void Lane_keeping_loss_is_minus_the_total_return_pseudo_loss()
     {
         var policy = SoftmaxPolicy.Linear(new DiscreteLaneKeeping().ObservationSize, new DiscreteLaneKeeping().ActionCount, seed: 5);
-        TrajectoryBatch batch = Sample(() => new DiscreteLaneKeeping(maxEpisodeSteps: 40), policy, 4, seed: 6);
+        TrajectoryBatch batch = EstimatorTests.SampleBatch(() => new DiscreteLaneKeeping(maxEpisodeSteps: 40), policy, 4, seed: 6);
         double loss = 0;
         for (int i = 0; i < batch.EpisodeCount; i++)
         {
@@ -106,7 +99,7 @@ public class BehaviourCloningTests
         var estimator = new GradientEstimator(new EstimatorOptions(ReturnKind.RewardToGo, BaselineKind.Average, LeaveOneOut: true, Normalize: true));
         TrainingResult trained = new Trainer(() => new CartPole(), expert, estimator, new Adam(0.02), new TrainerOptions { EpisodesPerIteration = 4, TargetReturn = 475, Seed = 1, Threads = 1 }).Train();
         Assert.That(trained.Solved);
-        TrajectoryBatch demonstrations = Sample(() => new CartPole(), expert, 10, seed: 1001);
+        TrajectoryBatch demonstrations = EstimatorTests.SampleBatch(() => new CartPole(), expert, 10, seed: 1001);
         var clone = SoftmaxPolicy.Mlp(4, [64], 2, seed: 2);
         double[] curve = BehaviourCloning.Fit(clone, demonstrations, new Adam(0.01), 150);
         Assert.Multiple(() =>
@@ -121,7 +114,7 @@ public class BehaviourCloningTests
     {
         var policy = SoftmaxPolicy.Linear(4, 2, seed: 1);
         TrajectoryBatch empty = new Sampler(() => new CartPole(), 1).CreateBatch();
-        TrajectoryBatch batch = Sample(() => new CartPole(), policy, 1, seed: 1);
+        TrajectoryBatch batch = EstimatorTests.SampleBatch(() => new CartPole(), policy, 1, seed: 1);
         Assert.Multiple(() =>
         {
             Assert.That(() => BehaviourCloning.LogLikelihoodGradient(policy, empty, new double[policy.ParameterCount]), Throws.ArgumentException.With.Property("ParamName").EqualTo("demonstrations"));
