@@ -13,7 +13,9 @@ namespace PolicyGradient.Analysis;
 /// J(θ) = Σ_s μ₀(s) V₀(s) = E[Σ_{t&lt;H} γᵗ r_t]
 /// ∇J(θ) = Σ_t γᵗ Σ_s d_t(s) Σ_a π(a|s) Q_t(s,a) ∇_θ log π(a|s)          (policy-gradient theorem)
 /// </code>
-/// The score comes from the policy itself, so the exact gradient holds for an MLP-softmax policy too.
+/// The score comes from the policy itself, so the exact gradient holds for an MLP-softmax policy too. Also the
+/// expectation of the discounted reward-to-go estimator (the gradient without its γᵗ) and the trajectory Fisher matrix
+/// F = Σ_t Σ_s d_t(s) Σ_a π(a|s) ∇log π ∇log πᵀ.
 /// </summary>
 public static class ExactMdp
 {

@@ -35,10 +35,12 @@ public sealed class Lqr : ContinuousEnvironment, ILinearQuadraticModel
     /// <param name="initialCovariance">S₀: [n, n], symmetric positive semi-definite.</param>
     /// <param name="maxEpisodeSteps">H ≥ 1.</param>
     /// <param name="actionBound">The advertised box half-width, finite and &gt; 0 (see the remarks).</param>
+    /// <param name="id">The task's id ("Lqr" for your own matrices; <see cref="Default"/> is "Lqr-v0").</param>
     /// <exception cref="ArgumentException">A shape is wrong, a value is not finite, or a covariance or cost is not symmetric positive semi-definite.</exception>
-    public Lqr(Matrix<double> dynamics, Matrix<double> control, Matrix<double> stateCost, Matrix<double> actionCost, Matrix<double> noiseCovariance, Vector<double> initialMean, Matrix<double> initialCovariance, int maxEpisodeSteps, double actionBound = 10)
+    public Lqr(Matrix<double> dynamics, Matrix<double> control, Matrix<double> stateCost, Matrix<double> actionCost, Matrix<double> noiseCovariance, Vector<double> initialMean, Matrix<double> initialCovariance, int maxEpisodeSteps, double actionBound = 10, string id = "Lqr")
         : base(maxEpisodeSteps)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
         ArgumentNullException.ThrowIfNull(dynamics);
         ArgumentNullException.ThrowIfNull(control);
         ArgumentNullException.ThrowIfNull(initialMean);
@@ -65,7 +67,7 @@ public sealed class Lqr : ContinuousEnvironment, ILinearQuadraticModel
         }
 
         (_a, _b, _q, _r, _noise, _m0, _s0) = (dynamics.Clone(), control.Clone(), stateCost.Clone(), actionCost.Clone(), noiseCovariance.Clone(), initialMean.Clone(), initialCovariance.Clone());
-        (StateDimension, ActionSize, ActionBound) = (n, m, actionBound);
+        (StateDimension, ActionSize, ActionBound, Id) = (n, m, actionBound, id);
         (_aRows, _bRows, _qRows, _rRows) = (_a.ToRowMajorArray(), _b.ToRowMajorArray(), _q.ToRowMajorArray(), _r.ToRowMajorArray());
         (_noiseFactor, _startFactor, _mean) = (SquareRoot(_noise), SquareRoot(_s0), _m0.ToArray());
         _low = Enumerable.Repeat(-actionBound, m).ToArray();
@@ -90,11 +92,12 @@ public sealed class Lqr : ContinuousEnvironment, ILinearQuadraticModel
             build.DenseIdentity(2) * (0.05 * 0.05),
             Vector<double>.Build.DenseOfArray([1.0, 0.0]),
             build.DenseIdentity(2) * (0.2 * 0.2),
-            maxEpisodeSteps);
+            maxEpisodeSteps,
+            id: "Lqr-v0");
     }
 
     /// <inheritdoc/>
-    public override string Id => "Lqr-v0";
+    public override string Id { get; }
 
     /// <inheritdoc/>
     public override int ObservationSize => StateDimension;
