@@ -95,7 +95,7 @@ public static class ExactLqr
     {
         var (model, gaussian) = Read(task, policy, 1.0);
         int count = policy.ParameterCount, n = model.StateDimension;
-        ThrowHelper.CheckLength(fisher.Length, checked(count * count), nameof(fisher), "[ParameterCount, ParameterCount], row-major");
+        ThrowHelper.CheckSquare(fisher.Length, count, nameof(fisher), "[ParameterCount, ParameterCount], row-major");
         Matrix<double> moments = Matrix<double>.Build.Dense(n + 1, n + 1);
         foreach ((Vector<double> mean, Matrix<double> second) in Moments(model, gaussian))
         {

@@ -62,7 +62,7 @@ public static class ExactMdp
         ArgumentNullException.ThrowIfNull(mdp);
         double[] pi = ExactPolicyTable.Probabilities(policy, mdp.StateCount, mdp.ActionCount, nameof(policy));
         int p = policy.ParameterCount, states = mdp.StateCount, actions = mdp.ActionCount;
-        ThrowHelper.CheckLength(fisher.Length, checked(p * p), nameof(fisher), "[policy.ParameterCount, policy.ParameterCount], row-major");
+        ThrowHelper.CheckSquare(fisher.Length, p, nameof(fisher), "[policy.ParameterCount, policy.ParameterCount], row-major");
         var visits = new double[states]; // ρ(s) = Σ_t d_t(s)
         var d = mdp.Initial.ToArray();
         var next = new double[states];

@@ -95,7 +95,7 @@ public sealed class FisherEstimate
     public void CopyTo(Span<double> destination)
     {
         CheckComputed();
-        ThrowHelper.CheckLength(destination.Length, checked(ParameterCount * ParameterCount), nameof(destination), "[ParameterCount, ParameterCount], row-major");
+        ThrowHelper.CheckSquare(destination.Length, ParameterCount, nameof(destination), "[ParameterCount, ParameterCount], row-major");
         // S row-major [T, P] read column-major is Sᵀ: [P, T]
         Matrix<double> transposed = Matrix<double>.Build.Dense(ParameterCount, Rows, _scores.AsSpan(0, Rows * ParameterCount).ToArray());
         Matrix<double> fisher = transposed.TransposeAndMultiply(transposed) / Episodes;

@@ -37,7 +37,7 @@ public delegate void FisherVectorProduct(ReadOnlySpan<double> vector, Span<doubl
 /// </remarks>
 public sealed class NaturalGradient : Optimizer, IBatchOptimizer
 {
-    private double[] _x = [], _g = [];
+    private double[] _x = [], _g = [], _matrix = [];
 
     /// <summary>Creates the optimiser.</summary>
     /// <param name="learningRate">α, the step length without a KL radius, its upper bound with one.</param>
@@ -108,7 +108,7 @@ public sealed class NaturalGradient : Optimizer, IBatchOptimizer
     public static void SolveCholesky(ReadOnlySpan<double> fisher, double damping, ReadOnlySpan<double> gradient, Span<double> solution)
     {
         int p = gradient.Length;
-        ThrowHelper.CheckLength(fisher.Length, checked(p * p), nameof(fisher), "[P, P] with P = gradient.Length, row-major");
+        ThrowHelper.CheckSquare(fisher.Length, p, nameof(fisher), "[P, P] with P = gradient.Length, row-major");
         ThrowHelper.CheckLength(solution.Length, p, nameof(solution), "[P]");
         if (!(damping >= 0) || !double.IsFinite(damping))
         {
@@ -171,7 +171,7 @@ public sealed class NaturalGradient : Optimizer, IBatchOptimizer
     }
 
     /// <inheritdoc/>
-    /// <exception cref="InvalidOperationException">No batch was observed, or it was for a θ of another length.</exception>
+    /// <exception cref="InvalidOperationException">No batch was observed, or it was for a θ of another length, or Cholesky was asked for a P whose P² entries do not fit in an array.</exception>
     protected override void ComputeStep(ReadOnlySpan<double> gradient, double scale, Span<double> delta)
     {
         if (!Fisher.IsComputed || Fisher.ParameterCount != gradient.Length)
@@ -188,11 +188,21 @@ public sealed class NaturalGradient : Optimizer, IBatchOptimizer
         LastIterations = 0;
         if (Solver == FisherSolver.Cholesky || (Solver == FisherSolver.Automatic && gradient.Length <= CholeskyLimit))
         {
-            var fisher = new double[gradient.Length * gradient.Length];
-            Fisher.CopyTo(fisher);
+            long size = (long)gradient.Length * gradient.Length;
+            if (size > Array.MaxLength)
+            {
+                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"F̂ with P = {gradient.Length} has more entries than an array can hold; use FisherSolver.ConjugateGradient."));
+            }
+
+            if (_matrix.Length != size)
+            {
+                _matrix = new double[size];
+            }
+
+            Fisher.CopyTo(_matrix);
             try
             {
-                SolveCholesky(fisher, Damping, _g, _x);
+                SolveCholesky(_matrix, Damping, _g, _x);
             }
             catch (ArgumentException)
             {
@@ -205,7 +215,7 @@ public sealed class NaturalGradient : Optimizer, IBatchOptimizer
         }
 
         double curvature = Kernels.Dot(_g, _x); // ĝᵀx = xᵀ(F̂ + λI)x ≥ 0
-        LastStepLength = KlRadius is { } delta2 && curvature > 0 ? Math.Min(LearningRate, Math.Sqrt(2 * delta2 / curvature)) : LearningRate;
+        LastStepLength = KlRadius is { } radius && curvature > 0 ? Math.Min(LearningRate, Math.Sqrt(2 * radius / curvature)) : LearningRate;
         System.Numerics.Tensors.TensorPrimitives.Multiply(_x, LastStepLength, delta);
     }
 
