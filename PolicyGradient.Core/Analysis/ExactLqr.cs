@@ -10,7 +10,7 @@ namespace PolicyGradient.Analysis;
 /// <summary>
 /// Closed forms for a linear-Gaussian policy a ~ N(K x + k, diag σ²) on a linear-quadratic task
 /// (<see cref="ILinearQuadraticModel"/>, e.g. <see cref="Lqr"/>), by forward moment and backward Lyapunov recursions
-/// (docs/derivations.md §19). With Ā = A + BK, Σ_a = diag σ² and the discount γ:
+/// (docs/derivations.md §20). With Ā = A + BK, Σ_a = diag σ² and the discount γ:
 /// <code>
 /// m_{t+1} = Ā m_t + B k,   S_{t+1} = Ā S_t Āᵀ + B Σ_a Bᵀ + Σ_w,   M_t = S_t + m_t m_tᵀ          (forward)
 /// P_H = 0, p_H = 0,   P_t = Q + KᵀRK + γ ĀᵀP_{t+1}Ā,   p_t = KᵀRk + γ Āᵀ(P_{t+1} B k + p_{t+1})   (backward)

@@ -9,7 +9,7 @@ namespace PolicyGradient.Environments;
 /// reward r_t = −(x_tᵀ Q x_t + a_tᵀ R a_t) on the state before the step, never terminating, truncated after H steps.
 /// The observation is x; the internal state is (x, g_hi, g_lo), x and the two 32-bit halves of the noise generator
 /// (SplitMix64, seeded from the reset's random source), so that a restored state replays the same noise. The one continuous task where J(θ), ∇J(θ) and the Fisher matrix of a
-/// linear-Gaussian policy are known in closed form (Analysis.ExactLqr, docs/derivations.md §19).
+/// linear-Gaussian policy are known in closed form (Analysis.ExactLqr, docs/derivations.md §20).
 /// </summary>
 /// <remarks>
 /// Actions are applied as they are, never clipped, so the closed forms hold for the unbounded Gaussian. The action box

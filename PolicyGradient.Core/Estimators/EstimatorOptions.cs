@@ -49,25 +49,8 @@ public enum BaselineKind
 /// <param name="Discount">γ ∈ [0, 1].</param>
 public sealed record EstimatorOptions(ReturnKind Returns = ReturnKind.RewardToGo, BaselineKind Baseline = BaselineKind.None, bool LeaveOneOut = false, bool Normalize = false, double Discount = 1.0)
 {
-    /// <summary>A short name, e.g. "reward-to-go + optimal-per-step (leave-one-out)".</summary>
-    public string Name
-    {
-        get
-        {
-            string returns = Returns == ReturnKind.Total ? "total" : "reward-to-go";
-            string baseline = Baseline switch
-            {
-                BaselineKind.None => string.Empty,
-                BaselineKind.Average => " + average",
-                BaselineKind.Optimal => " + optimal",
-                BaselineKind.OptimalPerStep => " + optimal-per-step",
-                _ => throw new InvalidOperationException($"Unknown baseline kind {Baseline}."),
-            };
-            string extras = (LeaveOneOut ? " (leave-one-out)" : string.Empty) + (Normalize ? " (normalised)" : string.Empty);
-            string discount = Discount == 1 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $", γ = {Discount}");
-            return returns + baseline + extras + discount;
-        }
-    }
+    /// <summary>The canonical name, e.g. "reward-to-go+optimal-per-step+loo" (<see cref="EstimatorNames"/>; without the discount).</summary>
+    public string Name => EstimatorNames.Format(this);
 
     /// <summary>
     /// The baseline these options describe (validated first): none, average, optimal or optimal-per-step, with

@@ -9,7 +9,7 @@ namespace PolicyGradient.Training;
 /// <summary>
 /// Maximum likelihood on demonstrations (behaviour cloning): L(θ) = (1/D) Σ_{(s,a)} log π_θ(a|s) over the D recorded
 /// state–action pairs, with ∇L = (1/D) Σ ∇_θ log π_θ(a|s): the policy-gradient estimator's score code with every
-/// weight 1/D in place of a return (docs/derivations.md §21). Rewards in the batch are ignored.
+/// weight 1/D in place of a return (docs/derivations.md §22). Rewards in the batch are ignored.
 /// </summary>
 public static class BehaviourCloning
 {
