@@ -140,6 +140,16 @@ internal class TrainingSettings : CommandSettings
             InitialLogStd = InitialLogStd ?? d.InitialLogStd,
             Head = head,
         };
+        try
+        {
+            TaskEnvironment task = TaskRegistry.Create(Env);
+            _ = PolicyRegistry.CreateApproximatorForTask(run.Head, task.ObservationSize, task.ActionSpace, run.Policy == "mlp" ? run.Hidden : null);
+        }
+        catch (ArgumentException error)
+        {
+            throw new UsageException($"--hidden {string.Join(",", run.Hidden)}: {Errors.Plain(error)}", error);
+        }
+
         bool leaveOneOut = NamesEstimators && e.LeaveOneOut;
         Require(run.BatchEpisodes >= (leaveOneOut ? 2 : 1), string.Create(CultureInfo.InvariantCulture, $"--batch-episodes must be ≥ {(leaveOneOut ? "2 with a leave-one-out baseline" : "1")}, not {run.BatchEpisodes}."));
         Require(run.LearningRate > 0, string.Create(CultureInfo.InvariantCulture, $"--lr must be > 0, not {run.LearningRate}."));

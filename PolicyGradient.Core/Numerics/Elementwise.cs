@@ -182,6 +182,15 @@ internal readonly struct MultiplyAddOperator : IAccumulateOperator
         where TV : struct => TS.MultiplyAdd(x, y, acc);
 }
 
+/// <summary>acc + x: the terms of a plain sum (y is unused).</summary>
+internal readonly struct AddFirstOperator : IAccumulateOperator
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<TS, TV>(TV acc, TV x, TV y)
+        where TS : struct, ISimd<TV>
+        where TV : struct => TS.Add(acc, x);
+}
+
 /// <summary>acc + e^{x − shift}: the terms of a max-shifted log-sum-exp (y is unused).</summary>
 internal readonly struct ShiftedExpOperator(double shift) : IAccumulateOperator
 {

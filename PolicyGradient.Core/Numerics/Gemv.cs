@@ -62,19 +62,22 @@ public static partial class Kernels
         ref double w0 = ref MemoryMarshal.GetReference(w);
         for (; i + 8 <= m; i += 8)
         {
-            ref double r = ref Unsafe.Add(ref w0, (nint)i * n);
+            ref double r0 = ref Unsafe.Add(ref w0, (nint)i * n);
+            ref double r1 = ref Unsafe.Add(ref r0, n), r2 = ref Unsafe.Add(ref r1, n), r3 = ref Unsafe.Add(ref r2, n);
+            ref double r4 = ref Unsafe.Add(ref r3, n), r5 = ref Unsafe.Add(ref r4, n), r6 = ref Unsafe.Add(ref r5, n);
+            ref double r7 = ref Unsafe.Add(ref r6, n);
             double a0 = b[i], a1 = b[i + 1], a2 = b[i + 2], a3 = b[i + 3], a4 = b[i + 4], a5 = b[i + 5], a6 = b[i + 6], a7 = b[i + 7];
-            for (int k = 0; k < n; k++)
+            for (nint k = 0; k < n; k++)
             {
                 double xk = Unsafe.Add(ref xr, k);
-                a0 = Math.FusedMultiplyAdd(Unsafe.Add(ref r, k), xk, a0);
-                a1 = Math.FusedMultiplyAdd(Unsafe.Add(ref r, n + k), xk, a1);
-                a2 = Math.FusedMultiplyAdd(Unsafe.Add(ref r, (2 * n) + k), xk, a2);
-                a3 = Math.FusedMultiplyAdd(Unsafe.Add(ref r, (3 * n) + k), xk, a3);
-                a4 = Math.FusedMultiplyAdd(Unsafe.Add(ref r, (4 * n) + k), xk, a4);
-                a5 = Math.FusedMultiplyAdd(Unsafe.Add(ref r, (5 * n) + k), xk, a5);
-                a6 = Math.FusedMultiplyAdd(Unsafe.Add(ref r, (6 * n) + k), xk, a6);
-                a7 = Math.FusedMultiplyAdd(Unsafe.Add(ref r, (7 * n) + k), xk, a7);
+                a0 = Math.FusedMultiplyAdd(Unsafe.Add(ref r0, k), xk, a0);
+                a1 = Math.FusedMultiplyAdd(Unsafe.Add(ref r1, k), xk, a1);
+                a2 = Math.FusedMultiplyAdd(Unsafe.Add(ref r2, k), xk, a2);
+                a3 = Math.FusedMultiplyAdd(Unsafe.Add(ref r3, k), xk, a3);
+                a4 = Math.FusedMultiplyAdd(Unsafe.Add(ref r4, k), xk, a4);
+                a5 = Math.FusedMultiplyAdd(Unsafe.Add(ref r5, k), xk, a5);
+                a6 = Math.FusedMultiplyAdd(Unsafe.Add(ref r6, k), xk, a6);
+                a7 = Math.FusedMultiplyAdd(Unsafe.Add(ref r7, k), xk, a7);
             }
 
             y[i] = a0; y[i + 1] = a1; y[i + 2] = a2; y[i + 3] = a3; y[i + 4] = a4; y[i + 5] = a5; y[i + 6] = a6; y[i + 7] = a7;

@@ -16,6 +16,17 @@ public static partial class Kernels
     }
 
     /// <summary>
+    /// Σ_i x_i in the fixed order of <see cref="ScalarKernels.Sum"/> (eight interleaved partial sums, combined pairwise),
+    /// the same bits at every register width. Returns 0 for an empty span.
+    /// </summary>
+    public static double Sum(ReadOnlySpan<double> x)
+    {
+        var kernel = new PartialSumKernel<AddFirstOperator>(default, x, x);
+        Width.Dispatch(ref kernel);
+        return kernel.Result;
+    }
+
+    /// <summary>
     /// logsumexp(z) = m + ln Σ_i e^{z_i − m} with m = max_i z_i, so no exponential overflows and the largest term is
     /// exactly 1; the sum in the fixed order of <see cref="Dot"/>, the exponentials and the logarithm from
     /// <see cref="DeterministicMath"/>. Returns −∞ for an empty span and propagates NaN and +∞.

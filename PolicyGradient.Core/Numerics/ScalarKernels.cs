@@ -23,6 +23,18 @@ public static class ScalarKernels
         return CombinePartials(s);
     }
 
+    /// <summary>Σ_i x_i: s_j ← s_j + x_i for j = i mod 8, i ascending; combined as in <see cref="Dot"/>.</summary>
+    public static double Sum(ReadOnlySpan<double> x)
+    {
+        Span<double> s = stackalloc double[8];
+        for (int i = 0; i < x.Length; i++)
+        {
+            s[i % 8] += x[i];
+        }
+
+        return CombinePartials(s);
+    }
+
     /// <summary>y_i ← fma(α, x_i, y_i).</summary>
     public static void Axpy(double alpha, ReadOnlySpan<double> x, Span<double> y)
     {

@@ -111,6 +111,17 @@ public static class PolicyRegistry
     /// <exception cref="ArgumentException">An unknown head, a head that cannot act in <paramref name="actions"/>, or bad sizes.</exception>
     public static Policy CreateForTask(string head, int observationSize, ActionSpace actions, IReadOnlyList<int>? hiddenSizes, int seed, double initialLogStd = 0)
     {
+        IApproximator approximator = CreateApproximatorForTask(head, observationSize, actions, hiddenSizes);
+        return Head(head, nameof(head)).Create(approximator, actions, new HeadOptions(seed, initialLogStd));
+    }
+
+    /// <summary>
+    /// The approximator <see cref="CreateForTask"/> would build, without θ: a cheap check of a head, an action space
+    /// and sizes (including the parameter limit of <see cref="ApproximatorLimits"/>) before anything large is allocated.
+    /// </summary>
+    /// <exception cref="ArgumentException">An unknown head, a head that cannot act in <paramref name="actions"/>, or bad or too large sizes.</exception>
+    public static IApproximator CreateApproximatorForTask(string head, int observationSize, ActionSpace actions, IReadOnlyList<int>? hiddenSizes)
+    {
         ArgumentNullException.ThrowIfNull(actions);
         HeadEntry entry = Head(head, nameof(head));
         if (!entry.Serves(actions))
@@ -119,8 +130,7 @@ public static class PolicyRegistry
         }
 
         int outputs = entry.Outputs(actions);
-        IApproximator approximator = hiddenSizes is null || hiddenSizes.Count == 0 ? new LinearMap(observationSize, outputs) : new Mlp(observationSize, hiddenSizes, outputs);
-        return entry.Create(approximator, actions, new HeadOptions(seed, initialLogStd));
+        return hiddenSizes is null || hiddenSizes.Count == 0 ? new LinearMap(observationSize, outputs) : new Mlp(observationSize, hiddenSizes, outputs);
     }
 
     /// <summary>The registered heads that can act in <paramref name="actions"/>, the default (softmax, then Gaussian) first.</summary>

@@ -13,6 +13,8 @@ public abstract class KernelSet
 
     public abstract double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y);
 
+    public abstract double Sum(ReadOnlySpan<double> x);
+
     public abstract double SumShiftedExp(ReadOnlySpan<double> z, double shift);
 
     public abstract void Axpy(double alpha, ReadOnlySpan<double> x, Span<double> y);
@@ -57,6 +59,8 @@ public abstract class KernelSet
         public override string Name => "Kernels (dispatch)";
 
         public override double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => Kernels.Dot(x, y);
+
+        public override double Sum(ReadOnlySpan<double> x) => Kernels.Sum(x);
 
         public override double SumShiftedExp(ReadOnlySpan<double> z, double shift) => Kernels.SumShiftedExp(z, shift);
 
@@ -103,6 +107,13 @@ public abstract class KernelSet
         public override double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
         {
             var kernel = new PartialSumKernel<MultiplyAddOperator>(default, x, y);
+            kernel.Run<TS, TV>();
+            return kernel.Result;
+        }
+
+        public override double Sum(ReadOnlySpan<double> x)
+        {
+            var kernel = new PartialSumKernel<AddFirstOperator>(default, x, x);
             kernel.Run<TS, TV>();
             return kernel.Result;
         }

@@ -17,13 +17,14 @@ public class VectorKernelTests
     public static IEnumerable<KernelSet> Sets => KernelSet.Available();
 
     [TestCaseSource(nameof(Sets))]
-    public void Dot_equals_scalar_twin_bit_for_bit(KernelSet set)
+    public void Dot_and_Sum_equal_scalar_twins_bit_for_bit(KernelSet set)
     {
         var random = new Random(21);
         foreach (int n in Lengths)
         {
             double[] x = Uniform(random, n), y = Uniform(random, n);
-            AssertBitwiseEqual([ScalarKernels.Dot(x, y)], [set.Dot(x, y)], $"{set} n={n}");
+            AssertBitwiseEqual([ScalarKernels.Dot(x, y)], [set.Dot(x, y)], $"{set} dot n={n}");
+            AssertBitwiseEqual([ScalarKernels.Sum(x)], [set.Sum(x)], $"{set} sum n={n}");
         }
     }
 
