@@ -148,6 +148,13 @@ public class ExactLqrTests
     }
 
     [Test]
+    public void A_custom_lqr_passes_the_environment_checker_with_noise_in_its_state()
+    {
+        EnvironmentCheckReport report = EnvironmentChecker.Check(() => ThreeByTwo(), seed: 5, episodes: 3);
+        Assert.That(report.Passed, report.ToString());
+    }
+
+    [Test]
     public void Actions_outside_the_advertised_box_are_applied_unclipped()
     {
         Lqr task = Lqr.Default();
