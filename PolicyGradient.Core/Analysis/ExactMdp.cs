@@ -13,7 +13,9 @@ namespace PolicyGradient.Analysis;
 /// J(θ) = Σ_s μ₀(s) V₀(s) = E[Σ_{t&lt;H} γᵗ r_t]
 /// ∇J(θ) = Σ_t γᵗ Σ_s d_t(s) Σ_a π(a|s) Q_t(s,a) ∇_θ log π(a|s)          (policy-gradient theorem)
 /// </code>
-/// The score comes from the policy itself, so the exact gradient holds for an MLP-softmax policy too.
+/// The score comes from the policy itself, so the exact gradient holds for an MLP-softmax policy too. Also the
+/// expectation of the discounted reward-to-go estimator (the gradient without its γᵗ) and the trajectory Fisher matrix
+/// F = Σ_t Σ_s d_t(s) Σ_a π(a|s) ∇log π ∇log πᵀ.
 /// </summary>
 public static class ExactMdp
 {
@@ -36,7 +38,64 @@ public static class ExactMdp
 
     /// <summary>Writes ∇_θ J(θ) into <paramref name="gradient"/> (overwritten), exactly.</summary>
     /// <exception cref="ArgumentException">Wrong policy shape or gradient length.</exception>
-    public static void Gradient(IFiniteMdp mdp, Policy policy, Span<double> gradient)
+    public static void Gradient(IFiniteMdp mdp, Policy policy, Span<double> gradient) =>
+        WeightedScores(mdp, policy, gradient, discountSteps: true);
+
+    /// <summary>
+    /// Writes the expectation of the reward-to-go estimator with the discounted Q̂_t = Σ_{t'≥t} γ^{t'−t} r_{t'}
+    /// (<c>ReturnKind.RewardToGo</c>), E[ĝ] = Σ_t Σ_s d_t(s) Σ_a π(a|s) Q_t(s,a) ∇_θ log π(a|s), exactly: the gradient
+    /// without its γᵗ. It equals ∇J for γ = 1; for γ &lt; 1 it is no gradient at all (its Jacobian in θ is not
+    /// symmetric, docs/derivations.md §10).
+    /// </summary>
+    /// <exception cref="ArgumentException">Wrong policy shape or destination length.</exception>
+    public static void RewardToGoExpectation(IFiniteMdp mdp, Policy policy, Span<double> expectation) =>
+        WeightedScores(mdp, policy, expectation, discountSteps: false);
+
+    /// <summary>
+    /// Writes the Fisher matrix of the trajectory distribution, F = E[∇log p_θ(τ) ∇log p_θ(τ)ᵀ] =
+    /// Σ_{t&lt;H} Σ_s d_t(s) Σ_a π(a|s) ∇log π(a|s) ∇log π(a|s)ᵀ (undiscounted; the cross-time terms vanish because
+    /// E_a[∇log π(a|s)] = 0), into <paramref name="fisher"/>: [P, P] row-major.
+    /// </summary>
+    /// <exception cref="ArgumentException">Wrong policy shape or destination length.</exception>
+    public static void Fisher(IFiniteMdp mdp, Policy policy, Span<double> fisher)
+    {
+        ArgumentNullException.ThrowIfNull(mdp);
+        double[] pi = ExactPolicyTable.Probabilities(policy, mdp.StateCount, mdp.ActionCount, nameof(policy));
+        int p = policy.ParameterCount, states = mdp.StateCount, actions = mdp.ActionCount;
+        ThrowHelper.CheckSquare(fisher.Length, p, nameof(fisher), "[policy.ParameterCount, policy.ParameterCount], row-major");
+        var visits = new double[states]; // ρ(s) = Σ_t d_t(s)
+        var d = mdp.Initial.ToArray();
+        var next = new double[states];
+        for (int t = 0; t < mdp.Horizon; t++)
+        {
+            Kernels.Axpy(1.0, d, visits);
+            Propagate(mdp, pi, d, next);
+            (d, next) = (next, d);
+        }
+
+        fisher.Clear();
+        var observation = new double[states];
+        var score = new double[p];
+        for (int s = 0; s < states; s++)
+        {
+            observation[s] = 1;
+            for (int a = 0; a < actions; a++)
+            {
+                Array.Clear(score);
+                policy.AccumulateScore(observation, [a], 1.0, score);
+                double weight = visits[s] * pi[(s * actions) + a];
+                for (int i = 0; i < p; i++)
+                {
+                    Kernels.Axpy(weight * score[i], score, fisher.Slice(i * p, p)); // F += ρ(s) π(a|s) s sᵀ
+                }
+            }
+
+            observation[s] = 0;
+        }
+    }
+
+    // destination = Σ_t w_t Σ_s d_t(s) Σ_a π(a|s) Q_t(s,a) ∇_θ log π(a|s) with w_t = γᵗ (the gradient) or 1.
+    private static void WeightedScores(IFiniteMdp mdp, Policy policy, Span<double> gradient, bool discountSteps)
     {
         ArgumentNullException.ThrowIfNull(mdp);
         double[] pi = ExactPolicyTable.Probabilities(policy, mdp.StateCount, mdp.ActionCount, nameof(policy));
@@ -69,7 +128,7 @@ public static class ExactMdp
 
             Propagate(mdp, pi, d, next);
             (d, next) = (next, d);
-            discountPower *= mdp.Discount;
+            discountPower *= discountSteps ? mdp.Discount : 1.0;
         }
     }
 

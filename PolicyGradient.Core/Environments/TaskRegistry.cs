@@ -3,7 +3,8 @@ namespace PolicyGradient.Environments;
 /// <summary>
 /// Creates the built-in tasks by their Gymnasium-style id, with their registered time limits. Besides the
 /// Gymnasium and lane-keeping tasks: "TabularMdp-v0" is <see cref="TabularMdp.Random"/>(5 states, 3 actions,
-/// horizon 10, seed 0) and "Bandit-v0" the two-armed bandit N(1, 0.5²), N(0.25, 1.5²) of docs/derivations.md.
+/// horizon 10, seed 0), "Bandit-v0" the two-armed bandit N(1, 0.5²), N(0.25, 1.5²) of docs/derivations.md, and
+/// "Lqr-v0" the linear-quadratic regulator <see cref="Lqr.Default"/> (H = 50).
 /// </summary>
 public static class TaskRegistry
 {
@@ -18,6 +19,7 @@ public static class TaskRegistry
         ["LaneKeepingDiscrete-v0"] = steps => new DiscreteLaneKeeping(maxEpisodeSteps: steps ?? 600),
         ["TabularMdp-v0"] = steps => TabularMdp.Random(states: 5, actions: 3, horizon: steps ?? 10, seed: 0),
         ["Bandit-v0"] = _ => new Bandit([1.0, 0.25], [0.5, 1.5]),
+        ["Lqr-v0"] = steps => Lqr.Default(steps ?? 50),
     };
 
     /// <summary>The ids <see cref="Create"/> accepts.</summary>

@@ -18,6 +18,17 @@ internal static class ThrowHelper
         }
     }
 
+    /// <summary>Throws unless <paramref name="actual"/> = <paramref name="size"/>², computed in 64 bits (a P × P matrix).</summary>
+    public static void CheckSquare(int actual, int size, string paramName, string shape)
+    {
+        if (actual != (long)size * size)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"Expected length {(long)size * size} ({shape} with P = {size}), got {actual}."),
+                paramName);
+        }
+    }
+
     /// <summary>Throws unless <paramref name="actual"/> is at least <paramref name="minimum"/>.</summary>
     public static void CheckMinimumLength(int actual, long minimum, string paramName, string shape)
     {

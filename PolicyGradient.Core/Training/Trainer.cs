@@ -92,7 +92,8 @@ public sealed record TrainingResult(bool Solved, long? EnvironmentStepsToSolve, 
 public sealed record EvaluationResult(double MeanReturn, double StdReturn, int Episodes, IReadOnlyList<double> Returns, int TerminatedEpisodes);
 
 /// <summary>
-/// Policy-gradient training: iterations of sample (N episodes) → estimate ∇J → optimiser step, until the target
+/// Policy-gradient training: iterations of sample (N episodes) → estimate ∇J → optimiser step (an
+/// <see cref="IBatchOptimizer"/> first observes the batch), until the target
 /// return or the step budget. Fully determined by the options' seed, whatever the thread count. Buffers live as long
 /// as the trainer, so iterations after the first allocate nothing but their progress record.
 /// </summary>
@@ -178,6 +179,7 @@ public sealed class Trainer
             try
             {
                 estimate = Estimator.Estimate(Policy, _batch, _gradient);
+                (Optimizer as IBatchOptimizer)?.Observe(Policy, _batch); // e.g. the natural gradient's Fisher estimate
             }
             catch (OverflowException)
             {

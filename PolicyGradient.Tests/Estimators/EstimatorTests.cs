@@ -32,7 +32,7 @@ public class EstimatorTests
         return policy;
     }
 
-    private static TrajectoryBatch SampleBatch(Func<TaskEnvironment> task, Policy policy, int episodes, long seed)
+    internal static TrajectoryBatch SampleBatch(Func<TaskEnvironment> task, Policy policy, int episodes, long seed)
     {
         var sampler = new Sampler(task, 2);
         TrajectoryBatch batch = sampler.CreateBatch();
