@@ -55,8 +55,16 @@ internal class TrainingSettings : CommandSettings
     public int? BatchEpisodes { get; init; }
 
     [CommandOption("--optimizer <KIND>")]
-    [Description("adam or sgd. Default: adam.")]
+    [Description("adam, sgd or natural (natural policy gradient: damped Fisher solve, step length capped by --kl). Default: adam.")]
     public string? Optimizer { get; init; }
+
+    [CommandOption("--kl <D>")]
+    [Description("With --optimizer natural: the KL radius δ that caps each step, step length min(lr, √(2δ / ĝᵀF⁻¹ĝ)), > 0. Default: 0.1.")]
+    public double? Kl { get; init; }
+
+    [CommandOption("--damping <L>")]
+    [Description("With --optimizer natural: the damping λ of the Fisher solve (F + λI)x = ĝ, > 0. Default: 0.1.")]
+    public double? Damping { get; init; }
 
     [CommandOption("--lr|--learning-rate <A>")]
     [Description("Learning rate, > 0. Default: the task's (CartPole-v1: 0.02).")]
@@ -132,7 +140,9 @@ internal class TrainingSettings : CommandSettings
             Hidden = Hidden is null ? d.Hidden : ParseHidden(Hidden),
             Estimator = e,
             BatchEpisodes = BatchEpisodes ?? d.BatchEpisodes,
-            Optimizer = Optimizer is null or "adam" or "sgd" ? Optimizer ?? d.Optimizer : throw new UsageException($"--optimizer must be adam or sgd, not '{Optimizer}'."),
+            Optimizer = Optimizer is null or "adam" or "sgd" or "natural" ? Optimizer ?? d.Optimizer : throw new UsageException($"--optimizer must be adam, sgd or natural, not '{Optimizer}'."),
+            Kl = Kl,
+            Damping = Damping,
             LearningRate = LearningRate ?? d.LearningRate,
             MaxSteps = MaxSteps ?? d.MaxSteps,
             Target = Target ?? d.Target,
@@ -153,6 +163,9 @@ internal class TrainingSettings : CommandSettings
         bool leaveOneOut = NamesEstimators && e.LeaveOneOut;
         Require(run.BatchEpisodes >= (leaveOneOut ? 2 : 1), string.Create(CultureInfo.InvariantCulture, $"--batch-episodes must be ≥ {(leaveOneOut ? "2 with a leave-one-out baseline" : "1")}, not {run.BatchEpisodes}."));
         Require(run.LearningRate > 0, string.Create(CultureInfo.InvariantCulture, $"--lr must be > 0, not {run.LearningRate}."));
+        Require((Kl is null && Damping is null) || run.Optimizer == "natural", "--kl and --damping apply to --optimizer natural.");
+        Require(Kl is null || (double.IsFinite(Kl.Value) && Kl > 0), string.Create(CultureInfo.InvariantCulture, $"--kl must be finite and > 0, not {Kl}."));
+        Require(Damping is null || (double.IsFinite(Damping.Value) && Damping > 0), string.Create(CultureInfo.InvariantCulture, $"--damping must be finite and > 0, not {Damping}."));
         Require(run.MaxSteps >= 1, string.Create(CultureInfo.InvariantCulture, $"--max-steps must be ≥ 1, not {run.MaxSteps}."));
         Require(Threads >= 0, string.Create(CultureInfo.InvariantCulture, $"--threads must be ≥ 0 (0: every core), not {Threads}."));
         return run;

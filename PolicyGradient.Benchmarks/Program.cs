@@ -21,6 +21,7 @@ public static class Program
         [CompareCommand.Name] = typeof(CompareCommand.Settings),
         [VarianceCommand.Name] = typeof(VarianceCommand.Settings),
         ["merge"] = typeof(MergeCommand.Settings),
+        ["experiment"] = typeof(ExperimentCommand.Settings),
     };
 
     public static int Main(string[] args)
@@ -71,6 +72,7 @@ public static class Program
             config.AddCommand<CompareCommand>(CompareCommand.Name).WithDescription("Train several estimators over seeds: learning-curve PNG, CSVs, markdown table.");
             config.AddCommand<VarianceCommand>(VarianceCommand.Name).WithDescription("Bias and variance of estimators at a fixed policy.");
             config.AddCommand<MergeCommand>("merge").WithDescription("Combine the shard files of compare / variance --shard K/N into the unsharded outputs.");
+            config.AddCommand<ExperimentCommand>("experiment").WithDescription("Run a study of docs/results.md: natural-gradient or behaviour-cloning.");
         });
         return app;
     }

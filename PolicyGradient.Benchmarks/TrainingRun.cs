@@ -23,6 +23,12 @@ internal sealed record RunSettings(
     double InitialLogStd,
     string Head)
 {
+    /// <summary>With the natural optimiser: the KL radius δ (null: 0.1).</summary>
+    public double? Kl { get; init; }
+
+    /// <summary>With the natural optimiser: the damping λ (null: 0.1).</summary>
+    public double? Damping { get; init; }
+
     public static RunSettings Defaults(string env, int seed)
     {
         TaskDefaults d = TaskDefaults.For(env);
@@ -44,7 +50,13 @@ internal static class TrainingRun
     public static (TrainingResult Result, Policy Policy) Train(RunSettings s, IProgress<TrainingProgress>? progress = null)
     {
         Policy policy = CreatePolicy(s);
-        Optimizer optimizer = s.Optimizer == "sgd" ? new GradientAscent(s.LearningRate) : new Adam(s.LearningRate);
+        Optimizer optimizer = s.Optimizer switch
+        {
+            "sgd" => new GradientAscent(s.LearningRate),
+            "natural" => new NaturalGradient(s.LearningRate, damping: s.Damping ?? 0.1, klRadius: s.Kl ?? 0.1),
+            "adam" => new Adam(s.LearningRate),
+            _ => throw new InvalidOperationException($"Unknown optimizer '{s.Optimizer}' (the command line accepts adam, sgd, natural)."),
+        };
         var trainer = new Trainer(() => TaskRegistry.Create(s.Env), policy, new GradientEstimator(s.Estimator), optimizer, new TrainerOptions
         {
             EpisodesPerIteration = s.BatchEpisodes,

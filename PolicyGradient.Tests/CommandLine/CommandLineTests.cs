@@ -38,6 +38,7 @@ public class CommandLineTests : CliFixture
     [TestCase("compare")]
     [TestCase("variance")]
     [TestCase("merge")]
+    [TestCase("experiment")]
     public void Help_exits_zero(string command)
     {
         CliResult result = command.Length == 0 ? Cli.Run("--help") : Cli.Run(command, "--help");
@@ -89,6 +90,10 @@ public class CommandLineTests : CliFixture
     [TestCase(new[] { "train", "--discount", "1.5" }, "--discount", "[0, 1]")]
     [TestCase(new[] { "train", "--env", "NoSuchTask-v0" }, "--env", "NoSuchTask-v0", "CartPole-v1")]
     [TestCase(new[] { "train", "--hidden", "65536,65536" }, "--hidden", "MaxParameterCount")]
+    [TestCase(new[] { "train", "--kl", "0.1" }, "--kl", "natural")]
+    [TestCase(new[] { "experiment", "gradient-descent" }, "experiment", "natural-gradient")]
+    [TestCase(new[] { "train", "--optimizer", "natural", "--damping", "-1" }, "--damping", "> 0")]
+    [TestCase(new[] { "train", "--optimizer", "newton" }, "--optimizer", "natural")]
     [TestCase(new[] { "train", "--baseline", "magic" }, "--baseline", "'magic'", "optimal-per-step")]
     [TestCase(new[] { "train", "--baseline", "optimal", "--normalize" }, "--normalize")]
     [TestCase(new[] { "train", "--hidden", "64,x" }, "--hidden")]
@@ -187,6 +192,26 @@ public class CommandLineTests : CliFixture
         });
         AssertUsageError(Cli.Run("train", "--env", "CartPole-v1", "--head", "beta"), "--head", "softmax");
         AssertUsageError(Cli.Run("train", "--env", "Pendulum-v1", "--head", "beta", "--initial-log-std", "-1"), "--initial-log-std", "gaussian");
+    }
+
+    [Test]
+    public void The_behaviour_cloning_experiment_runs_from_the_command_line()
+    {
+        CliResult run = Cli.Run("experiment", "behaviour-cloning");
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.ExitCode, Is.Zero, run.ToString());
+            Assert.That(run.Output, Does.Contain("| 100 |"));
+        });
+    }
+
+    [Test]
+    public void The_natural_gradient_trains_from_the_command_line()
+    {
+        CliResult train = Cli.Run("train", "--env", "CartPole-v1", "--optimizer", "natural", "--lr", "1", "--kl", "0.1", "--damping", "0.1", "--seed", "1", "--max-steps", "3000", "--threads", "1", "--report", "natural.json");
+        Assert.That(train.ExitCode, Is.Zero, train.ToString());
+        using JsonDocument report = JsonDocument.Parse(File.ReadAllText(Cli["natural.json"]));
+        Assert.That(report.RootElement.GetProperty("history").EnumerateArray().All(h => h.GetProperty("stepApplied").GetBoolean()), "every natural step applied");
     }
 
     [Test]
