@@ -21,6 +21,9 @@ public sealed class NormalizedAdvantages(ScalarBaseline inner) : ScalarBaseline
     public override int MinimumEpisodes => Inner.MinimumEpisodes;
 
     /// <inheritdoc/>
+    public override Critic? Critic => Inner.Critic;
+
+    /// <inheritdoc/>
     public override void Advantages(EstimationContext context, Span<double> advantages)
     {
         Inner.Advantages(context, advantages);
