@@ -51,11 +51,11 @@ public static class CriticExperiments
     {
         CriticRunSettings s = env switch
         {
-            "Pendulum-v1" => new(env, "gaussian", [64, 64], Value(0.9, 0.95, [64, 64], 3e-3, 20), 16, 3e-3, 1_000_000, null, -0.5),
+            "Pendulum-v1" => new(env, "gaussian", [64, 64], Value(0.9, 0.9, [64, 64], 3e-3, 20), 16, 5e-3, 1_000_000, null, -0.5),
             "MountainCarContinuous-v0" => new(env, "gaussian", [32], Value(0.99, 0.95, [64, 64], 3e-3, 20, entropy: 0.01), 8, 3e-3, 500_000, 90),
             "LaneKeeping-v0" => new(env, "gaussian", [32], Value(0.99, 0.95, [64, 64], 3e-3, 20), 8, 0.01, 1_000_000, 880, -1),
-            "CartPole-v1" => new(env, "softmax", [64], Value(1.0, 1.0, [64], 0.01, 10), 4, 0.02, 200_000, 475),
-            "Acrobot-v1" => new(env, "softmax", [32], Value(1.0, 1.0, [64], 0.01, 10), 8, 0.01, 500_000, -100),
+            "CartPole-v1" => new(env, "softmax", [64], Value(0.99, 1.0, [64], 0.03, 10), 4, 0.02, 200_000, 475),
+            "Acrobot-v1" => new(env, "softmax", [32], Value(0.99, 0.95, [64], 0.01, 10), 8, 0.02, 500_000, -100),
             _ => throw new ArgumentException($"No learned-critic settings for '{env}'.", nameof(env)),
         };
         return head is null ? s : s with { Head = head };
