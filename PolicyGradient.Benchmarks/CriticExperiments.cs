@@ -45,14 +45,17 @@ public static class CriticExperiments
     /// <summary>Seed of the evaluation episodes.</summary>
     public const long EvaluationSeed = 2026;
 
-    /// <summary>The settings docs/results.md reports for <paramref name="env"/> with <paramref name="head"/> (null: the task's default head).</summary>
+    /// <summary>
+    /// The settings docs/results.md reports for <paramref name="env"/> with <paramref name="head"/> (null: the head that
+    /// learned best there: Beta on Pendulum-v1, where it beat the Gaussian on all 10 seeds' spread with the same settings).
+    /// </summary>
     /// <exception cref="ArgumentException">No learned-critic settings for the task.</exception>
     public static CriticRunSettings Settings(string env, string? head = null)
     {
         CriticRunSettings s = env switch
         {
-            "Pendulum-v1" => new(env, "gaussian", [64, 64], Value(0.9, 0.9, [64, 64], 3e-3, 20), 16, 5e-3, 1_000_000, null, -0.5),
-            "MountainCarContinuous-v0" => new(env, "gaussian", [32], Value(0.99, 0.95, [64, 64], 3e-3, 20, entropy: 0.01), 8, 3e-3, 500_000, 90),
+            "Pendulum-v1" => new(env, "beta", [64, 64], Value(0.9, 0.9, [64, 64], 3e-3, 20), 16, 5e-3, 1_000_000, null, -0.5),
+            "MountainCarContinuous-v0" => new(env, "gaussian", [32], Value(0.999, 0.95, [64, 64], 3e-3, 20, entropy: 0.5), 8, 3e-3, 500_000, 90, 0.5),
             "LaneKeeping-v0" => new(env, "gaussian", [32], Value(0.99, 0.95, [64, 64], 3e-3, 20), 8, 0.01, 1_000_000, 880, -1),
             "CartPole-v1" => new(env, "softmax", [64], Value(0.99, 1.0, [64], 0.03, 10), 4, 0.02, 200_000, 475),
             "Acrobot-v1" => new(env, "softmax", [32], Value(0.99, 0.95, [64], 0.01, 10), 8, 0.02, 500_000, -100),
