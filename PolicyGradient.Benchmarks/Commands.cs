@@ -1,114 +1,244 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using PolicyGradient.Environments;
 using PolicyGradient.Estimators;
+using PolicyGradient.Policies;
 using PolicyGradient.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace PolicyGradient.Benchmarks;
 
-/// <summary>Options shared by the training commands; unset ones take the task's defaults.</summary>
+/// <summary>Options shared by the training commands; unset ones take the task's defaults (TaskDefaults.cs).</summary>
 internal class TrainingSettings : CommandSettings
 {
     [CommandOption("--env <ID>")]
-    [Description("Task id, e.g. CartPole-v1.")]
+    [Description("Task id, e.g. CartPole-v1, Acrobot-v1, Pendulum-v1, LaneKeeping-v0. Default: CartPole-v1.")]
     public string Env { get; init; } = "CartPole-v1";
 
     [CommandOption("--policy <KIND>")]
-    [Description("linear or mlp.")]
+    [Description("linear or mlp. Default: the task's (CartPole-v1: mlp).")]
     public string? Policy { get; init; }
 
+    [CommandOption("--head <KIND>")]
+    [Description("The distribution head: softmax (discrete actions), gaussian or beta (a bounded box). Default: softmax for discrete tasks, gaussian for continuous ones.")]
+    public string? Head { get; init; }
+
     [CommandOption("--hidden <SIZES>")]
-    [Description("Hidden layer sizes, e.g. 64,64.")]
+    [Description("Hidden layer sizes of an mlp policy, each ≥ 1, e.g. 64,64. Default: the task's (CartPole-v1: 64).")]
     public string? Hidden { get; init; }
 
     [CommandOption("--returns <KIND>")]
-    [Description("total or reward-to-go.")]
+    [Description("total or reward-to-go. Default: reward-to-go.")]
     public string? Returns { get; init; }
 
     [CommandOption("--baseline <KIND>")]
-    [Description("none, average, optimal or optimal-per-step.")]
+    [Description("none, average, optimal or optimal-per-step. Default: average.")]
     public string? Baseline { get; init; }
 
     [CommandOption("--leave-one-out")]
+    [Description("Compute each episode's baseline from the others (needs a baseline). Default: on with a baseline.")]
     public bool? LeaveOneOut { get; init; }
 
     [CommandOption("--normalize")]
+    [Description("Normalise advantages to mean 0, standard deviation 1 (none or average baseline only). Default: on with average.")]
     public bool? Normalize { get; init; }
 
     [CommandOption("--discount <G>")]
+    [Description("Discount γ in [[0, 1]]. Default: the task's (CartPole-v1: 1, Pendulum-v1: 0.99).")]
     public double? Discount { get; init; }
 
     [CommandOption("--batch-episodes <N>")]
+    [Description("Episodes per iteration, ≥ 1 (≥ 2 with --leave-one-out). Default: the task's (CartPole-v1: 4).")]
     public int? BatchEpisodes { get; init; }
 
     [CommandOption("--optimizer <KIND>")]
-    [Description("adam or sgd.")]
+    [Description("adam or sgd. Default: adam.")]
     public string? Optimizer { get; init; }
 
-    [CommandOption("--lr <A>")]
+    [CommandOption("--lr|--learning-rate <A>")]
+    [Description("Learning rate, > 0. Default: the task's (CartPole-v1: 0.02).")]
     public double? LearningRate { get; init; }
 
     [CommandOption("--max-steps <S>")]
+    [Description("Budget in environment steps, ≥ 1. Default: the task's (CartPole-v1: 200000).")]
     public long? MaxSteps { get; init; }
 
     [CommandOption("--target <R>")]
+    [Description("Stop when the mean return of the last 100 episodes reaches R. Default: the task's (CartPole-v1: 475).")]
     public double? Target { get; init; }
 
     [CommandOption("--threads <T>")]
+    [Description("Sampling threads, ≥ 0; 0 uses every core. Results do not depend on it. Default: 0.")]
     public int Threads { get; init; }
 
     [CommandOption("--initial-log-std <L>")]
-    [Description("Initial log σ of a Gaussian policy.")]
+    [Description("Initial log σ of a Gaussian policy. Default: the task's (Pendulum-v1: -1, otherwise 0).")]
     public double? InitialLogStd { get; init; }
 
+    /// <summary>Whether the estimator of <see cref="Resolve"/> is the one that runs (not so where estimators are named otherwise).</summary>
+    protected virtual bool NamesEstimators => true;
+
+    /// <summary>The task's defaults overridden by the options given; a usage error names the option at fault.</summary>
     public RunSettings Resolve(int seed)
     {
+        Tasks.Check("--env", Env);
         RunSettings d = RunSettings.Defaults(Env, seed);
         EstimatorOptions e = d.Estimator;
         e = e with
         {
-            Returns = Returns switch { null => e.Returns, "total" => ReturnKind.Total, "reward-to-go" => ReturnKind.RewardToGo, _ => throw new ArgumentException($"--returns must be total or reward-to-go, not '{Returns}'.") },
-            Baseline = Baseline switch { null => e.Baseline, "none" => BaselineKind.None, "average" => BaselineKind.Average, "optimal" => BaselineKind.Optimal, "optimal-per-step" => BaselineKind.OptimalPerStep, _ => throw new ArgumentException($"--baseline must be none, average, optimal or optimal-per-step, not '{Baseline}'.") },
-            LeaveOneOut = LeaveOneOut ?? e.LeaveOneOut,
-            Normalize = Normalize ?? e.Normalize,
+            Returns = Returns is null ? e.Returns : EstimatorNames.TryParseReturns(Returns, out ReturnKind r) ? r : throw new UsageException($"--returns must be {string.Join(" or ", EstimatorNames.ReturnTokens)}, not '{Returns}'."),
+            Baseline = Baseline switch
+            {
+                null => e.Baseline,
+                "none" => BaselineKind.None,
+                _ => EstimatorNames.TryParseBaseline(Baseline, out BaselineKind b) ? b : throw new UsageException($"--baseline must be none, {string.Join(", ", EstimatorNames.BaselineTokens)}, not '{Baseline}'."),
+            },
             Discount = Discount ?? e.Discount,
         };
-        if (e.Baseline == BaselineKind.None)
+        Require(e.Discount is >= 0 and <= 1, string.Create(CultureInfo.InvariantCulture, $"--discount must be in [0, 1], not {e.Discount}."));
+        e = e with
         {
-            e = e with { LeaveOneOut = false };
+            LeaveOneOut = LeaveOneOut ?? (e.Baseline != BaselineKind.None && e.LeaveOneOut),
+            Normalize = Normalize ?? (e.Baseline is BaselineKind.None or BaselineKind.Average && e.Normalize),
+        };
+        try
+        {
+            e.Validate();
+        }
+        catch (ArgumentException error)
+        {
+            throw new UsageException($"--returns {EstimatorNames.Token(e.Returns)} --baseline {(e.Baseline == BaselineKind.None ? "none" : EstimatorNames.Token(e.Baseline))}{(e.LeaveOneOut ? " --leave-one-out" : string.Empty)}{(e.Normalize ? " --normalize" : string.Empty)}: {Errors.Plain(error)}", error);
         }
 
-        if (e.Baseline is BaselineKind.Optimal or BaselineKind.OptimalPerStep)
+        string policy = Policy is null or "linear" or "mlp" ? Policy ?? d.Policy : throw new UsageException($"--policy must be linear or mlp, not '{Policy}'.");
+        if (Hidden is not null && policy == "linear")
         {
-            e = e with { Normalize = Normalize ?? false };
+            throw new UsageException($"--hidden applies to --policy mlp; the policy here is linear{(Policy is null ? $" ({Env}'s default)" : string.Empty)}.");
         }
 
-        e.Validate();
-        return d with
+        IReadOnlyList<string> heads = PolicyRegistry.HeadsFor(TaskRegistry.Create(Env).ActionSpace);
+        string head = Head is null || heads.Contains(Head) ? Head ?? d.Head : throw new UsageException($"--head must be {string.Join(" or ", heads)} for {Env}'s actions, not '{Head}'.");
+        if (InitialLogStd is not null && head != "gaussian")
         {
-            Policy = Policy is null or "linear" or "mlp" ? Policy ?? d.Policy : throw new ArgumentException($"--policy must be linear or mlp, not '{Policy}'."),
-            Hidden = Hidden is null ? d.Hidden : Hidden.Split(',').Select(h => int.Parse(h, CultureInfo.InvariantCulture)).ToArray(),
+            throw new UsageException($"--initial-log-std applies to the gaussian head; the head here is {head}{(Head is null ? $" ({Env}'s default)" : string.Empty)}.");
+        }
+
+        RunSettings run = d with
+        {
+            Policy = policy,
+            Hidden = Hidden is null ? d.Hidden : ParseHidden(Hidden),
             Estimator = e,
             BatchEpisodes = BatchEpisodes ?? d.BatchEpisodes,
-            Optimizer = Optimizer is null or "adam" or "sgd" ? Optimizer ?? d.Optimizer : throw new ArgumentException($"--optimizer must be adam or sgd, not '{Optimizer}'."),
+            Optimizer = Optimizer is null or "adam" or "sgd" ? Optimizer ?? d.Optimizer : throw new UsageException($"--optimizer must be adam or sgd, not '{Optimizer}'."),
             LearningRate = LearningRate ?? d.LearningRate,
             MaxSteps = MaxSteps ?? d.MaxSteps,
             Target = Target ?? d.Target,
             Threads = Threads,
             InitialLogStd = InitialLogStd ?? d.InitialLogStd,
+            Head = head,
         };
+        try
+        {
+            TaskEnvironment task = TaskRegistry.Create(Env);
+            _ = PolicyRegistry.CreateApproximatorForTask(run.Head, task.ObservationSize, task.ActionSpace, run.Policy == "mlp" ? run.Hidden : null);
+        }
+        catch (ArgumentException error)
+        {
+            throw new UsageException($"--hidden {string.Join(",", run.Hidden)}: {Errors.Plain(error)}", error);
+        }
+
+        bool leaveOneOut = NamesEstimators && e.LeaveOneOut;
+        Require(run.BatchEpisodes >= (leaveOneOut ? 2 : 1), string.Create(CultureInfo.InvariantCulture, $"--batch-episodes must be ≥ {(leaveOneOut ? "2 with a leave-one-out baseline" : "1")}, not {run.BatchEpisodes}."));
+        Require(run.LearningRate > 0, string.Create(CultureInfo.InvariantCulture, $"--lr must be > 0, not {run.LearningRate}."));
+        Require(run.MaxSteps >= 1, string.Create(CultureInfo.InvariantCulture, $"--max-steps must be ≥ 1, not {run.MaxSteps}."));
+        Require(Threads >= 0, string.Create(CultureInfo.InvariantCulture, $"--threads must be ≥ 0 (0: every core), not {Threads}."));
+        return run;
+    }
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new UsageException(message);
+        }
+    }
+
+    private static int[] ParseHidden(string text)
+    {
+        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var sizes = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] < 1)
+            {
+                throw new UsageException($"--hidden must be sizes ≥ 1 separated by commas, e.g. 64,64; not '{text}'.");
+            }
+        }
+
+        return sizes;
+    }
+}
+
+/// <summary>Task ids: a usage error names the option and the known ids, nearest first.</summary>
+internal static class Tasks
+{
+    public static void Check(string option, string id)
+    {
+        if (!TaskRegistry.Ids.Contains(id))
+        {
+            throw new UsageException($"{option}: unknown task '{id}'; known: {string.Join(", ", TaskRegistry.Ids.OrderBy(known => OptionCheck.Levenshtein(known, id)))}.");
+        }
+    }
+}
+
+/// <summary>An <c>--estimators</c> list, each name parsed by <see cref="EstimatorNames"/>; a usage error names the one at fault.</summary>
+internal static class EstimatorList
+{
+    public static EstimatorOptions[] Parse(string? list, IReadOnlyList<string> defaults, double discount)
+    {
+        string[] names = list?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [.. defaults];
+        EstimatorOptions[] options;
+        try
+        {
+            options = names.Select(name => EstimatorNames.Parse(name, discount)).ToArray();
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--estimators: {Errors.Plain(e)}", e);
+        }
+
+        if (options.Length == 0)
+        {
+            throw new UsageException("--estimators names no estimator; e.g. total,reward-to-go+average+loo+norm.");
+        }
+
+        string? twice = options.GroupBy(o => o.Name).FirstOrDefault(g => g.Count() > 1)?.Key;
+        return twice is null ? options : throw new UsageException($"--estimators names {twice} twice.");
+    }
+}
+
+/// <summary>Messages for the user: one line, no parameter names.</summary>
+internal static class Errors
+{
+    public static string Plain(Exception e)
+    {
+        string message = e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : e.Message;
+        return string.Join(' ', message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 }
 
 internal static class Output
 {
-    public static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    /// <summary>Indented JSON that holds every double, NaN and ±∞ included (as "NaN", "Infinity", "-Infinity").</summary>
+    public static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     /// <summary>A live progress bar on an interactive terminal; plain lines when redirected or when CI is set.</summary>
     public static bool Interactive => !Console.IsOutputRedirected && System.Environment.GetEnvironmentVariable("CI") is null;
+
+    public static void WriteJson<T>(string path, T value) => File.WriteAllText(path, JsonSerializer.Serialize(value, Json));
 }
 
 internal sealed class TrainCommand : Command<TrainCommand.Settings>
@@ -116,29 +246,34 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     public sealed class Settings : TrainingSettings
     {
         [CommandOption("--seed <K>")]
+        [Description("Seed of the initial policy and of every sampled episode; any integer. Default: 1.")]
         public int Seed { get; init; } = 1;
 
         [CommandOption("--save <FILE>")]
+        [Description("Save the trained policy as a JSON checkpoint (with its task id) to FILE, in an existing directory.")]
         public string? Save { get; init; }
 
         [CommandOption("--report <FILE>")]
+        [Description("Write a JSON report (settings, result, per-iteration history) to FILE, in an existing directory.")]
         public string? Report { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         RunSettings run = settings.Resolve(settings.Seed);
+        Paths.CheckOutputFile("--save", settings.Save);
+        Paths.CheckOutputFile("--report", settings.Report);
         Console.WriteLine(run.Describe());
-        (TrainingResult result, Policies.Policy policy) = Run(run);
+        (TrainingResult result, Policy policy) = Run(run);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"solved: {result.Solved}, steps to solve: {result.EnvironmentStepsToSolve?.ToString(CultureInfo.InvariantCulture) ?? "—"}, total steps: {result.TotalEnvironmentSteps}, final mean of last 100: {result.FinalRecentMeanReturn:F1}, wall: {result.WallTime.TotalSeconds:F2} s"));
         if (settings.Save is not null)
         {
-            Checkpoint.Save(policy, settings.Save, new Dictionary<string, string> { ["env"] = run.Env, ["settings"] = run.Describe(), ["steps"] = result.TotalEnvironmentSteps.ToString(CultureInfo.InvariantCulture) });
+            Checkpoint.Save(policy, settings.Save, new Dictionary<string, string> { ["settings"] = run.Describe(), ["steps"] = result.TotalEnvironmentSteps.ToString(CultureInfo.InvariantCulture) }, task: run.Env);
         }
 
         if (settings.Report is not null)
         {
-            var report = new
+            Output.WriteJson(settings.Report, new
             {
                 env = run.Env,
                 seed = run.Seed,
@@ -149,29 +284,27 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
                 wallSeconds = result.WallTime.TotalSeconds,
                 finalMeanReturn = result.FinalRecentMeanReturn,
                 history = result.History.Select(h => new { iteration = h.Iteration, envSteps = h.EnvironmentSteps, meanReturn = h.MeanReturn, minReturn = h.MinReturn, maxReturn = h.MaxReturn, recentMeanReturn = h.RecentMeanReturn, gradientNorm = h.GradientNorm, gradientVariance = h.GradientVariance, stepApplied = h.StepApplied, wallSeconds = h.WallTime.TotalSeconds }),
-            };
-            File.WriteAllText(settings.Report, JsonSerializer.Serialize(report, Output.Indented));
+            });
         }
 
         return 0;
     }
 
-    public static (TrainingResult Result, Policies.Policy Policy) Run(RunSettings run)
+    /// <summary>Trains with a live bar on a terminal, else a plain line every 20 iterations, written on this thread before the result.</summary>
+    public static (TrainingResult Result, Policy Policy) Run(RunSettings run)
     {
         if (!Output.Interactive)
         {
-            int every = 0;
-            var lines = new Progress<TrainingProgress>(p =>
+            return TrainingRun.Train(run, new SynchronousProgress<TrainingProgress>(p =>
             {
-                if (++every % 20 == 0)
+                if (p.Iteration % 20 == 0)
                 {
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"iteration {p.Iteration}: {p.EnvironmentSteps} steps, batch mean {p.MeanReturn:F1}, mean of last {p.RecentEpisodes}: {p.RecentMeanReturn:F1}"));
                 }
-            });
-            return TrainingRun.Train(run, new SynchronousProgress<TrainingProgress>(lines));
+            }));
         }
 
-        (TrainingResult, Policies.Policy) outcome = default;
+        (TrainingResult, Policy) outcome = default;
         AnsiConsole.Progress().Start(ctx =>
         {
             ProgressTask bar = ctx.AddTask(run.Env, maxValue: run.MaxSteps);
@@ -186,14 +319,9 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     }
 }
 
-/// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool).</summary>
+/// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool, out of order).</summary>
 internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
 {
-    public SynchronousProgress(IProgress<T> inner)
-        : this(inner.Report)
-    {
-    }
-
     public void Report(T value) => report(value);
 }
 
@@ -202,63 +330,72 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--checkpoint <FILE>")]
-        public string Checkpoint { get; init; } = string.Empty;
+        [Description("A policy saved by train --save. Required.")]
+        public string? Checkpoint { get; init; }
 
         [CommandOption("--env <ID>")]
-        public string Env { get; init; } = "CartPole-v1";
+        [Description("Task id. Default: the task stored in the checkpoint.")]
+        public string? Env { get; init; }
 
         [CommandOption("--episodes <N>")]
+        [Description("Evaluation episodes, ≥ 1. Default: 100.")]
         public int Episodes { get; init; } = 100;
 
         [CommandOption("--seed <K>")]
+        [Description("Seed of the evaluation episodes; any integer. Default: 1.")]
         public int Seed { get; init; } = 1;
 
         [CommandOption("--report <FILE>")]
+        [Description("Write a JSON report to FILE, in an existing directory.")]
         public string? Report { get; init; }
-
-        public override ValidationResult Validate() =>
-            string.IsNullOrEmpty(Checkpoint) ? ValidationResult.Error("--checkpoint FILE is required.")
-            : Episodes <= 0 ? ValidationResult.Error("--episodes must be > 0.")
-            : ValidationResult.Success();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        Policies.Policy policy = Training.Checkpoint.Load(settings.Checkpoint);
-        EvaluationResult result = Trainer.Evaluate(() => TaskRegistry.Create(settings.Env), policy, settings.Episodes, settings.Seed);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Training.Checkpoint.Describe(policy)} on {settings.Env}: mean return {result.MeanReturn:F2} ± {result.StdReturn:F2} over {result.Episodes} episodes, {result.TerminatedEpisodes} terminated"));
+        string path = settings.Checkpoint ?? throw new UsageException("evaluate needs --checkpoint FILE (a policy saved by train --save).");
+        if (settings.Episodes < 1)
+        {
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--episodes must be ≥ 1, not {settings.Episodes}."));
+        }
+
+        Paths.CheckInputFile("--checkpoint", path);
+        Paths.CheckOutputFile("--report", settings.Report);
+        if (settings.Env is not null)
+        {
+            Tasks.Check("--env", settings.Env);
+        }
+
+        CheckpointContents checkpoint;
+        try
+        {
+            checkpoint = Training.Checkpoint.Read(path);
+        }
+        catch (CheckpointException e)
+        {
+            throw new CheckpointException($"--checkpoint '{path}' cannot be read: {Errors.Plain(e)}", e);
+        }
+
+        Policy policy = checkpoint.Policy;
+        string env = settings.Env ?? checkpoint.Task ?? throw new UsageException($"--checkpoint '{path}' stores no task; give --env ID.");
+        Tasks.Check(settings.Env is null ? $"--checkpoint '{path}' (its stored task)" : "--env", env);
+        if (Misfit(policy, TaskRegistry.Create(env)) is { } misfit)
+        {
+            throw new UsageException($"--checkpoint '{path}' does not fit {env}: {misfit}.");
+        }
+
+        EvaluationResult result = Trainer.Evaluate(() => TaskRegistry.Create(env), policy, settings.Episodes, settings.Seed);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Training.Checkpoint.Describe(policy)} on {env}: mean return {result.MeanReturn:F2} ± {result.StdReturn:F2} over {result.Episodes} episodes, {result.TerminatedEpisodes} terminated"));
         if (settings.Report is not null)
         {
-            File.WriteAllText(settings.Report, JsonSerializer.Serialize(new { env = settings.Env, meanReturn = result.MeanReturn, stdReturn = result.StdReturn, episodes = result.Episodes, terminatedEpisodes = result.TerminatedEpisodes }, Output.Indented));
+            Output.WriteJson(settings.Report, new { env, meanReturn = result.MeanReturn, stdReturn = result.StdReturn, episodes = result.Episodes, terminatedEpisodes = result.TerminatedEpisodes });
         }
 
         return 0;
     }
-}
 
-internal sealed class VarianceCliCommand : Command<VarianceCliCommand.Settings>
-{
-    public sealed class Settings : CommandSettings
-    {
-        [CommandOption("--env <ID>")]
-        public string Env { get; init; } = "TabularMdp-v0";
-
-        [CommandOption("--batches <M>")]
-        public int Batches { get; init; } = 1000;
-
-        [CommandOption("--episodes <N>")]
-        public int Episodes { get; init; } = 10;
-
-        [CommandOption("--seed <K>")]
-        public int Seed { get; init; } = 1;
-
-        [CommandOption("--report <FILE>")]
-        public string? Report { get; init; }
-
-        public override ValidationResult Validate() =>
-            Batches < 2 ? ValidationResult.Error("--batches must be ≥ 2.") : Episodes < 2 ? ValidationResult.Error("--episodes must be ≥ 2 (leave-one-out estimators).") : ValidationResult.Success();
-    }
-
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
-        VarianceCommand.Run(settings.Env, settings.Batches, settings.Episodes, settings.Seed, settings.Report, Console.Out);
+    /// <summary>Why <paramref name="policy"/> cannot act in <paramref name="task"/>, or null when it can.</summary>
+    public static string? Misfit(Policy policy, TaskEnvironment task) =>
+        policy.ObservationSize != task.ObservationSize ? string.Create(CultureInfo.InvariantCulture, $"the policy reads {policy.ObservationSize} observations, the task gives {task.ObservationSize}")
+        : !task.ActionSpace.Admits(policy.ActionSpace) ? $"the policy's actions are {policy.ActionSpace}, the task's {task.ActionSpace}"
+        : null;
 }

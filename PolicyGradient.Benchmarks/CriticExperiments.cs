@@ -22,7 +22,7 @@ namespace PolicyGradient.Benchmarks;
 public sealed record CriticRunSettings(string Env, string Head, int[] Hidden, EstimatorOptions Estimator, int BatchEpisodes, double LearningRate, long MaxSteps, double? Target, double InitialLogStd = 0, int EvaluationEpisodes = 100)
 {
     /// <summary>A one-line description.</summary>
-    public string Describe() => string.Create(CultureInfo.InvariantCulture, $"{Env} mlp[{string.Join(",", Hidden)}]-{Head} {Estimator.Name}, {BatchEpisodes} episodes/iteration, adam lr {LearningRate}, log σ₀ {InitialLogStd}, ≤ {MaxSteps} steps, target {Target?.ToString(CultureInfo.InvariantCulture) ?? "none"}");
+    public string Describe() => string.Create(CultureInfo.InvariantCulture, $"{Env} mlp[{string.Join(",", Hidden)}]-{Head} {Estimator.Name} γ = {Estimator.Discount}{(Estimator.Value is { } v ? $" λ = {v.GaeLambda} critic [{string.Join(",", v.Hidden)}] α = {v.CriticLearningRate} K = {v.CriticIterations}" : string.Empty)}{(Estimator.EntropyBonus > 0 ? $" entropy β = {Estimator.EntropyBonus}" : string.Empty)}, {BatchEpisodes} episodes/iteration, adam lr {LearningRate}, log σ₀ {InitialLogStd}, ≤ {MaxSteps} steps, target {Target?.ToString(CultureInfo.InvariantCulture) ?? "none"}");
 }
 
 /// <summary>What one seed of a <see cref="CriticRunSettings"/> did.</summary>

@@ -112,3 +112,35 @@ public class LinearForwardBatchedBenchmarks
     [Benchmark]
     public void MathNet() => _mx.TransposeAndMultiply(_mw, _my);
 }
+
+/// <summary>
+/// The deterministic transcendentals (the same bits on every CPU) against TensorPrimitives' (whose bits depend on
+/// the instruction set), 4096 elements.
+/// </summary>
+[MemoryDiagnoser]
+public class TranscendentalBenchmarks
+{
+    private readonly double[] _x = new double[4096], _y = new double[4096];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var random = new Random(6);
+        for (int i = 0; i < _x.Length; i++)
+        {
+            _x[i] = (8 * random.NextDouble()) - 4;
+        }
+    }
+
+    [Benchmark(Baseline = true)]
+    public void KernelsExp() => Kernels.Exp(_x, _y);
+
+    [Benchmark]
+    public void TensorPrimitivesExp() => TensorPrimitives.Exp(_x, _y);
+
+    [Benchmark]
+    public void KernelsTanh() => Kernels.Tanh(_x, _y);
+
+    [Benchmark]
+    public void TensorPrimitivesTanh() => TensorPrimitives.Tanh(_x, _y);
+}

@@ -1,52 +1,53 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using BenchmarkDotNet.Attributes;
+using PolicyGradient.Numerics;
 
 namespace PolicyGradient.Benchmarks;
 
 /// <summary>
-/// This machine's FP64 FMA peak on one core: 12 independent chains of fused multiply-adds at the widest
-/// accelerated width, 1,000,000 iterations. GFLOP/s = 12 · lanes · 2 · 1e6 / time.
+/// This machine's FP64 FMA peak on one core: 12 independent chains of fused multiply-adds at the widest accelerated
+/// register width, 1,000,000 iterations. Each chain starts from a different value, so the JIT cannot merge them.
+/// GFLOP/s = 12 · <see cref="Lanes"/> · 2 · 1e6 / time.
 /// </summary>
 public class PeakBenchmarks
 {
     private const int Iterations = 1_000_000;
 
-    /// <summary>Doubles per register of the width the benchmark runs.</summary>
-    public static int Lanes => Vector512.IsHardwareAccelerated ? 8 : Vector256.IsHardwareAccelerated ? 4 : 2;
+    /// <summary>Doubles per register of the width <see cref="FmaPeak"/> runs (the width the kernels dispatch to).</summary>
+    public static int Lanes => Simd512.IsAccelerated ? Simd512.Count : Simd256.IsAccelerated ? Simd256.Count : Simd128.IsAccelerated ? Simd128.Count : 1;
 
     /// <summary>Floating-point operations per invocation.</summary>
     public static double Flops => 12.0 * Lanes * 2 * Iterations;
 
     [Benchmark]
-    public double FmaPeak() => Vector512.IsHardwareAccelerated ? Chains512() : Chains256();
+    public double FmaPeak() =>
+        Simd512.IsAccelerated ? Chains<Simd512, Vector512<double>>()
+        : Simd256.IsAccelerated ? Chains<Simd256, Vector256<double>>()
+        : Simd128.IsAccelerated ? Chains<Simd128, Vector128<double>>()
+        : Chains<SimdScalar, double>();
 
-    private static double Chains256()
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static double Chains<TS, TV>()
+        where TS : struct, ISimd<TV>
+        where TV : struct
     {
-        Vector256<double> m = Vector256.Create(0.9999999), c = Vector256.Create(1e-7);
-        Vector256<double> a0 = Vector256<double>.One, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
+        TV m = TS.Broadcast(0.9999999), c = TS.Broadcast(1e-7);
+        TV a0 = TS.Broadcast(1.0), a1 = TS.Broadcast(1.1), a2 = TS.Broadcast(1.2), a3 = TS.Broadcast(1.3);
+        TV a4 = TS.Broadcast(1.4), a5 = TS.Broadcast(1.5), a6 = TS.Broadcast(1.6), a7 = TS.Broadcast(1.7);
+        TV a8 = TS.Broadcast(1.8), a9 = TS.Broadcast(1.9), a10 = TS.Broadcast(2.0), a11 = TS.Broadcast(2.1);
         for (int i = 0; i < Iterations; i++)
         {
-            a0 = Vector256.FusedMultiplyAdd(a0, m, c); a1 = Vector256.FusedMultiplyAdd(a1, m, c); a2 = Vector256.FusedMultiplyAdd(a2, m, c);
-            a3 = Vector256.FusedMultiplyAdd(a3, m, c); a4 = Vector256.FusedMultiplyAdd(a4, m, c); a5 = Vector256.FusedMultiplyAdd(a5, m, c);
-            a6 = Vector256.FusedMultiplyAdd(a6, m, c); a7 = Vector256.FusedMultiplyAdd(a7, m, c); a8 = Vector256.FusedMultiplyAdd(a8, m, c);
-            a9 = Vector256.FusedMultiplyAdd(a9, m, c); a10 = Vector256.FusedMultiplyAdd(a10, m, c); a11 = Vector256.FusedMultiplyAdd(a11, m, c);
+            a0 = TS.MultiplyAdd(a0, m, c); a1 = TS.MultiplyAdd(a1, m, c); a2 = TS.MultiplyAdd(a2, m, c);
+            a3 = TS.MultiplyAdd(a3, m, c); a4 = TS.MultiplyAdd(a4, m, c); a5 = TS.MultiplyAdd(a5, m, c);
+            a6 = TS.MultiplyAdd(a6, m, c); a7 = TS.MultiplyAdd(a7, m, c); a8 = TS.MultiplyAdd(a8, m, c);
+            a9 = TS.MultiplyAdd(a9, m, c); a10 = TS.MultiplyAdd(a10, m, c); a11 = TS.MultiplyAdd(a11, m, c);
         }
 
-        return Vector256.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
-    }
-
-    private static double Chains512()
-    {
-        Vector512<double> m = Vector512.Create(0.9999999), c = Vector512.Create(1e-7);
-        Vector512<double> a0 = Vector512<double>.One, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
-        for (int i = 0; i < Iterations; i++)
-        {
-            a0 = Vector512.FusedMultiplyAdd(a0, m, c); a1 = Vector512.FusedMultiplyAdd(a1, m, c); a2 = Vector512.FusedMultiplyAdd(a2, m, c);
-            a3 = Vector512.FusedMultiplyAdd(a3, m, c); a4 = Vector512.FusedMultiplyAdd(a4, m, c); a5 = Vector512.FusedMultiplyAdd(a5, m, c);
-            a6 = Vector512.FusedMultiplyAdd(a6, m, c); a7 = Vector512.FusedMultiplyAdd(a7, m, c); a8 = Vector512.FusedMultiplyAdd(a8, m, c);
-            a9 = Vector512.FusedMultiplyAdd(a9, m, c); a10 = Vector512.FusedMultiplyAdd(a10, m, c); a11 = Vector512.FusedMultiplyAdd(a11, m, c);
-        }
-
-        return Vector512.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
+        TV sum = TS.Add(TS.Add(TS.Add(a0, a1), TS.Add(a2, a3)), TS.Add(TS.Add(a4, a5), TS.Add(a6, a7)));
+        sum = TS.Add(sum, TS.Add(TS.Add(a8, a9), TS.Add(a10, a11)));
+        Span<double> lanes = stackalloc double[TS.Count];
+        TS.Store(sum, ref lanes[0], 0);
+        return lanes[0];
     }
 }

@@ -20,15 +20,16 @@ internal sealed record RunSettings(
     double? Target,
     int Seed,
     int Threads,
-    double InitialLogStd)
+    double InitialLogStd,
+    string Head)
 {
     public static RunSettings Defaults(string env, int seed)
     {
         TaskDefaults d = TaskDefaults.For(env);
-        return new RunSettings(env, d.Policy, d.Hidden, new EstimatorOptions(d.Returns, d.Baseline, d.LeaveOneOut, d.Normalize, d.Discount), d.BatchEpisodes, d.Optimizer, d.LearningRate, d.MaxSteps, d.Target, seed, 0, d.InitialLogStd);
+        return new RunSettings(env, d.Policy, d.Hidden, new EstimatorOptions(d.Returns, d.Baseline, d.LeaveOneOut, d.Normalize, d.Discount), d.BatchEpisodes, d.Optimizer, d.LearningRate, d.MaxSteps, d.Target, seed, 0, d.InitialLogStd, PolicyRegistry.HeadsFor(TaskRegistry.Create(env).ActionSpace)[0]);
     }
 
-    public string Describe() => string.Create(CultureInfo.InvariantCulture, $"{Env} {Policy}{(Policy == "mlp" ? "[" + string.Join(",", Hidden) + "]" : string.Empty)} {Estimator.Name}, {BatchEpisodes} episodes/iteration, {Optimizer} lr {LearningRate}, seed {Seed}");
+    public string Describe() => string.Create(CultureInfo.InvariantCulture, $"{Env} {Policy}{(Policy == "mlp" ? "[" + string.Join(",", Hidden) + "]" : string.Empty)}-{Head} {Estimator.Name} γ {Estimator.Discount}, {BatchEpisodes} episodes/iteration, {Optimizer} lr {LearningRate}, seed {Seed}");
 }
 
 /// <summary>Builds the policy, estimator and optimiser of a <see cref="RunSettings"/> and trains.</summary>
@@ -37,7 +38,7 @@ internal static class TrainingRun
     public static Policy CreatePolicy(RunSettings s)
     {
         TaskEnvironment task = TaskRegistry.Create(s.Env);
-        return PolicyRegistry.CreateForTask(PolicyRegistry.HeadsFor(task.ActionSpace)[0], task.ObservationSize, task.ActionSpace, s.Policy == "mlp" ? s.Hidden : null, s.Seed, s.InitialLogStd);
+        return PolicyRegistry.CreateForTask(s.Head, task.ObservationSize, task.ActionSpace, s.Policy == "mlp" ? s.Hidden : null, s.Seed, s.InitialLogStd);
     }
 
     public static (TrainingResult Result, Policy Policy) Train(RunSettings s, IProgress<TrainingProgress>? progress = null)

@@ -68,17 +68,18 @@ public class ReadmeExampleTests
             var estimator = new GradientEstimator(new EstimatorOptions(ReturnKind.RewardToGo, BaselineKind.Average, LeaveOneOut: true, Normalize: true));
             var options = new TrainerOptions { EpisodesPerIteration = 4, TargetReturn = 475, Seed = 1 };
             TrainingResult result = new Trainer(() => new CartPole(), policy, estimator, new Adam(0.02), options).Train();
-            Checkpoint.Save(policy, "cartpole.json");                       // atomic: temp file, then rename
-            var loaded = (SoftmaxPolicy)Checkpoint.Load("cartpole.json");   // e.g. in another app
+            Checkpoint.Save(policy, "cartpole.json", task: "CartPole-v1");  // atomic, durable, SHA-256 checked
+            Policy loaded = Checkpoint.Load("cartpole.json");               // e.g. in another app: any head, no cast
             var env = new CartPole(); var state = new double[4]; env.Reset(new Random(7), state);
-            int action = loaded.GreedyAction(state);                        // act
-            Console.WriteLine($"solved: {result.Solved} after {result.EnvironmentStepsToSolve} steps; action {action}");
+            var action = new double[loaded.ActionWidth];
+            loaded.Mode(state, action);                                     // act: the greedy action, as an action row
+            Console.WriteLine($"solved: {result.Solved} after {result.EnvironmentStepsToSolve} steps; action {action[0]}");
             // end README
             Assert.Multiple(() =>
             {
                 Assert.That(result.Solved);
                 Assert.That(loaded.Parameters.ToArray(), Is.EqualTo(policy.Parameters.ToArray()));
-                Assert.That(action, Is.EqualTo(policy.GreedyAction(state)));
+                Assert.That(action[0], Is.EqualTo(policy.GreedyAction(state)));
             });
         }
         finally
@@ -90,6 +91,37 @@ public class ReadmeExampleTests
 
         AssertReadmeMatchesSource("train");
         Assert.That(console.ToString(), Does.StartWith("solved: True"));
+    }
+
+    [Test]
+    public void Readme_beta_example_trains_through_the_unchanged_trainer()
+    {
+        var console = new StringWriter();
+        TextWriter original = Console.Out;
+        Console.SetOut(console);
+        try
+        {
+            // README: beta
+            var pendulum = new Pendulum();                                  // actions in the box [−2, 2]
+            Policy beta = PolicyRegistry.CreateForTask("beta", pendulum.ObservationSize, pendulum.ActionSpace, [64, 64], seed: 1);
+            var estimator = new GradientEstimator(new EstimatorOptions(ReturnKind.RewardToGo, BaselineKind.Average, LeaveOneOut: true, Discount: 0.99));
+            var options = new TrainerOptions { EpisodesPerIteration = 8, MaxEnvironmentSteps = 16_000, Seed = 1 };
+            TrainingResult run = new Trainer(() => new Pendulum(), beta, estimator, new Adam(0.01), options).Train();
+            Console.WriteLine($"{beta.Describe()}: {run.TotalEnvironmentSteps} steps, last mean return {run.History[^1].MeanReturn:F0}");
+            // end README
+            Assert.Multiple(() =>
+            {
+                Assert.That(run.TotalEnvironmentSteps, Is.EqualTo(16_000));
+                Assert.That(run.History.All(h => h.StepApplied && double.IsFinite(h.MeanReturn)));
+            });
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+
+        AssertReadmeMatchesSource("beta");
+        Assert.That(console.ToString(), Does.StartWith("mlp-beta 3→[64, 64]→2: 16000 steps"));
     }
 
     // The README block's statements equal the lines between "// README: name" and "// end README" here.

@@ -24,8 +24,8 @@ internal static class ApproximatorChecks
         ArgumentNullException.ThrowIfNull(workspace);
         workspace.CheckFor(f, batch, nameof(workspace));
         ThrowHelper.CheckLength(parameters.Length, f.ParameterCount, nameof(parameters), "[ParameterCount]");
-        ThrowHelper.CheckLength(input.Length, batch * f.InputSize, nameof(input), "[B, InputSize]");
-        ThrowHelper.CheckLength(output.Length, batch * f.OutputSize, nameof(output), "[B, OutputSize]");
+        ThrowHelper.CheckLength(input.Length, (long)batch * f.InputSize, nameof(input), "[B, InputSize]");
+        ThrowHelper.CheckLength(output.Length, (long)batch * f.OutputSize, nameof(output), "[B, OutputSize]");
     }
 
     public static void BatchBackward(IApproximator f, int batch, ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, ReadOnlySpan<double> outputGradient, ReadOnlySpan<double> parameterGradient, ApproximatorWorkspace workspace)

@@ -2,18 +2,19 @@ namespace PolicyGradient.Approximators;
 
 /// <summary>
 /// Caller-owned scratch for the batched passes of one approximator: saved activations for up to
-/// <see cref="Capacity"/> rows, two gradient buffers and a packing buffer. Reusing it makes steady-state batched
-/// calls allocation-free. Not thread-safe: give each thread its own.
+/// <see cref="Capacity"/> rows, two gradient buffers and a packing buffer, at most
+/// <see cref="ApproximatorLimits.MaxWorkspaceLength"/> doubles in all. Reusing it makes steady-state batched calls
+/// allocation-free. Not thread-safe: give each thread its own.
 /// </summary>
 public sealed class ApproximatorWorkspace
 {
-    internal ApproximatorWorkspace(IApproximator owner, int capacity, int activationLength, int gradientWidth, int scratchLength)
+    private ApproximatorWorkspace(IApproximator owner, int capacity, int activationLength, int gradientLength, int scratchLength)
     {
         Owner = owner;
         Capacity = capacity;
         Activations = new double[activationLength];
-        GradientA = new double[capacity * gradientWidth];
-        GradientB = new double[capacity * gradientWidth];
+        GradientA = new double[gradientLength];
+        GradientB = new double[gradientLength];
         Scratch = new double[scratchLength];
     }
 
@@ -32,6 +33,20 @@ public sealed class ApproximatorWorkspace
 
     // Wᵀ packing / transposed weight-gradient scratch: the largest layer's M·N
     internal double[] Scratch { get; }
+
+    /// <summary>
+    /// A workspace for <paramref name="capacity"/> rows of <paramref name="activationsPerRow"/> saved activations and
+    /// <paramref name="gradientWidth"/>-wide gradient buffers, plus <paramref name="scratchLength"/> doubles of packing
+    /// scratch; every size is multiplied in 64 bits and the total checked against the limit before allocating.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">capacity ≤ 0, or the workspace would exceed <see cref="ApproximatorLimits.MaxWorkspaceLength"/>.</exception>
+    internal static ApproximatorWorkspace Create(IApproximator owner, int capacity, int activationsPerRow, int gradientWidth, int scratchLength)
+    {
+        Numerics.ThrowHelper.CheckPositive(capacity, nameof(capacity));
+        long activations = (long)capacity * activationsPerRow, gradients = (long)capacity * gradientWidth;
+        ApproximatorLimits.CheckWorkspaceLength(activations + (2 * gradients) + scratchLength, nameof(capacity));
+        return new ApproximatorWorkspace(owner, capacity, (int)activations, (int)gradients, scratchLength);
+    }
 
     internal void CheckFor(IApproximator approximator, int batch, string paramName)
     {

@@ -4,7 +4,9 @@ namespace PolicyGradient.Approximators;
 
 /// <summary>
 /// One affine layer z = W x + b inside a flat parameter vector: W: [Out, In] row-major at
-/// <see cref="Offset"/>, then b: [Out]. Forward and backward side by side, single-row and batched.
+/// <see cref="Offset"/>, then b: [Out]. Forward and backward over B rows (a single row is B = 1).
+/// Constructed only through <see cref="Create"/>, which checks the sizes in 64 bits, so the int products below cannot
+/// overflow.
 /// </summary>
 internal readonly record struct DenseLayer(int Offset, int In, int Out)
 {
@@ -13,6 +15,13 @@ internal readonly record struct DenseLayer(int Offset, int In, int Out)
 
     /// <summary>Doubles of scratch the batched kernels need (Wᵀ packing): Out·In.</summary>
     public int ScratchLength => Out * In;
+
+    /// <summary>A layer at <paramref name="offset"/>; throws unless offset + Out·In + Out ≤ <see cref="ApproximatorLimits.MaxParameterCount"/>.</summary>
+    public static DenseLayer Create(long offset, int inputSize, int outputSize, string paramName)
+    {
+        ApproximatorLimits.CheckParameterCount(offset + ((long)outputSize * inputSize) + outputSize, paramName);
+        return new DenseLayer((int)offset, inputSize, outputSize);
+    }
 
     public ReadOnlySpan<double> Weights(ReadOnlySpan<double> theta) => theta.Slice(Offset, Out * In);
 
@@ -34,34 +43,16 @@ internal readonly record struct DenseLayer(int Offset, int In, int Out)
         Bias(theta).Clear();
     }
 
-    // z: [Out] = W: [Out, In] · x: [In] + b: [Out]
-    public void Forward(ReadOnlySpan<double> theta, ReadOnlySpan<double> x, Span<double> z) =>
-        Kernels.Gemv(Weights(theta), x, Bias(theta), z);
-
-    // dW: [Out, In] += z̄ ⊗ x;  db: [Out] += z̄   (accumulates)
-    public void BackwardParameters(ReadOnlySpan<double> x, ReadOnlySpan<double> zBar, Span<double> gradient)
-    {
-        Kernels.Rank1Accumulate(1.0, zBar, x, Weights(gradient));
-        Kernels.Axpy(1.0, zBar, Bias(gradient));
-    }
-
-    // x̄: [In] = Wᵀ z̄   (overwrites)
-    public void BackwardInput(ReadOnlySpan<double> theta, ReadOnlySpan<double> zBar, Span<double> xBar)
-    {
-        xBar.Clear();
-        Kernels.GemvTransposedAccumulate(Weights(theta), zBar, xBar);
-    }
-
     // Z: [B, Out] = X: [B, In] · Wᵀ + b
-    public void ForwardBatched(int batch, ReadOnlySpan<double> theta, ReadOnlySpan<double> x, Span<double> z, Span<double> scratch) =>
+    public void Forward(int batch, ReadOnlySpan<double> theta, ReadOnlySpan<double> x, Span<double> z, Span<double> scratch) =>
         Kernels.LinearForwardBatched(batch, x, Weights(theta), Bias(theta), z, scratch);
 
-    // dW: [Out, In] += Z̄ᵀ X;  db: [Out] += Σ_rows Z̄   (accumulates)
-    public void BackwardParametersBatched(int batch, ReadOnlySpan<double> x, ReadOnlySpan<double> zBar, Span<double> gradient, Span<double> scratch) =>
+    // dW: [Out, In] += Z̄ᵀ X;  db: [Out] += Σ_rows Z̄   (accumulates, rows ascending)
+    public void BackwardParameters(int batch, ReadOnlySpan<double> x, ReadOnlySpan<double> zBar, Span<double> gradient, Span<double> scratch) =>
         Kernels.LinearWeightGradientBatched(batch, zBar, x, Weights(gradient), Bias(gradient), scratch);
 
     // X̄: [B, In] = Z̄: [B, Out] · W: [Out, In]   (overwrites)
-    public void BackwardInputBatched(int batch, ReadOnlySpan<double> theta, ReadOnlySpan<double> zBar, Span<double> xBar)
+    public void BackwardInput(int batch, ReadOnlySpan<double> theta, ReadOnlySpan<double> zBar, Span<double> xBar)
     {
         xBar.Clear();
         Kernels.MatMulAccumulate(batch, Out, In, zBar, false, Weights(theta), xBar);

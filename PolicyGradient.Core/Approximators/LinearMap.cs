@@ -19,12 +19,14 @@ public sealed class LinearMap : IApproximator
     private readonly DenseLayer _layer;
 
     /// <summary>Creates f: ℝ^inputSize → ℝ^outputSize.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A size is ≤ 0.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// A size is ≤ 0, or m·n + m exceeds <see cref="ApproximatorLimits.MaxParameterCount"/>.
+    /// </exception>
     public LinearMap(int inputSize, int outputSize)
     {
         ThrowHelper.CheckPositive(inputSize, nameof(inputSize));
         ThrowHelper.CheckPositive(outputSize, nameof(outputSize));
-        _layer = new DenseLayer(0, inputSize, outputSize);
+        _layer = DenseLayer.Create(0, inputSize, outputSize, nameof(outputSize));
     }
 
     /// <inheritdoc/>
@@ -48,37 +50,36 @@ public sealed class LinearMap : IApproximator
     }
 
     /// <inheritdoc/>
+    /// <remarks>The batched kernel with B = 1: the same bits as that row inside any batch.</remarks>
     public void Forward(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output, Span<double> workspace)
     {
         ApproximatorChecks.Row(this, parameters, input, output, workspace);
-        _layer.Forward(parameters, input, output);
+        _layer.Forward(1, parameters, input, output, default);
     }
 
     /// <inheritdoc/>
+    /// <remarks>The batched kernel with B = 1: the same bits as a batched call whose rows are this row and those before it.</remarks>
     public void BackwardAccumulate(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, ReadOnlySpan<double> outputGradient, Span<double> parameterGradient, Span<double> workspace)
     {
         ApproximatorChecks.RowBackward(this, parameters, input, outputGradient, parameterGradient, workspace);
-        _layer.BackwardParameters(input, outputGradient, parameterGradient);
+        _layer.BackwardParameters(1, input, outputGradient, parameterGradient, default);
     }
 
     /// <inheritdoc/>
-    public ApproximatorWorkspace CreateWorkspace(int capacity)
-    {
-        ThrowHelper.CheckPositive(capacity, nameof(capacity));
-        return new ApproximatorWorkspace(this, capacity, 0, 0, _layer.ScratchLength);
-    }
+    /// <exception cref="ArgumentOutOfRangeException">capacity ≤ 0.</exception>
+    public ApproximatorWorkspace CreateWorkspace(int capacity) => ApproximatorWorkspace.Create(this, capacity, 0, 0, _layer.ScratchLength);
 
     /// <inheritdoc/>
     public void ForwardBatched(int batch, ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output, ApproximatorWorkspace workspace)
     {
         ApproximatorChecks.Batch(this, batch, parameters, input, output, workspace);
-        _layer.ForwardBatched(batch, parameters, input, output, workspace.Scratch);
+        _layer.Forward(batch, parameters, input, output, workspace.Scratch);
     }
 
     /// <inheritdoc/>
     public void BackwardBatchedAccumulate(int batch, ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, ReadOnlySpan<double> outputGradient, Span<double> parameterGradient, ApproximatorWorkspace workspace)
     {
         ApproximatorChecks.BatchBackward(this, batch, parameters, input, outputGradient, parameterGradient, workspace);
-        _layer.BackwardParametersBatched(batch, input, outputGradient, parameterGradient, workspace.Scratch);
+        _layer.BackwardParameters(batch, input, outputGradient, parameterGradient, workspace.Scratch);
     }
 }

@@ -23,7 +23,9 @@ public sealed class Mlp : IApproximator
     private readonly int _widestHidden;
 
     /// <summary>Creates an MLP inputSize → hiddenSizes[0] → … → outputSize.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A size is ≤ 0.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// A size is ≤ 0, or the parameter count (computed in 64 bits) exceeds <see cref="ApproximatorLimits.MaxParameterCount"/>.
+    /// </exception>
     /// <exception cref="ArgumentNullException"><paramref name="hiddenSizes"/> is null.</exception>
     public Mlp(int inputSize, IReadOnlyList<int> hiddenSizes, int outputSize, Activation activation = Activation.Tanh)
     {
@@ -46,16 +48,18 @@ public sealed class Mlp : IApproximator
 
         Activation = activation;
         _layers = new DenseLayer[_hiddenSizes.Length + 1];
-        int offset = 0, previous = inputSize;
+        long offset = 0;
+        int previous = inputSize;
         for (int l = 0; l < _layers.Length; l++)
         {
             int next = l < _hiddenSizes.Length ? _hiddenSizes[l] : outputSize;
-            _layers[l] = new DenseLayer(offset, previous, next);
+            _layers[l] = DenseLayer.Create(offset, previous, next, nameof(hiddenSizes));
             offset += _layers[l].ParameterCount;
             previous = next;
         }
 
-        ParameterCount = offset;
+        // Every hidden width is below the parameter count, so their sum is far below 2³¹.
+        ParameterCount = (int)offset;
         _hiddenTotal = _hiddenSizes.Sum();
         _widestHidden = _hiddenSizes.Length == 0 ? 0 : _hiddenSizes.Max();
     }
@@ -97,100 +101,81 @@ public sealed class Mlp : IApproximator
     }
 
     /// <inheritdoc/>
+    /// <remarks>The batched passes with B = 1: the same bits as this row inside any batch.</remarks>
     public void Forward(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output, Span<double> workspace)
     {
         ApproximatorChecks.Row(this, parameters, input, output, workspace);
-        ReadOnlySpan<double> h = input;
-        int offset = 0;
-        for (int l = 0; l < _hiddenSizes.Length; l++)
-        {
-            Span<double> next = workspace.Slice(offset, _hiddenSizes[l]); // h_l: [n_l]
-            _layers[l].Forward(parameters, h, next);
-            Activate(next);
-            h = next;
-            offset += next.Length;
-        }
-
-        _layers[^1].Forward(parameters, h, output);
+        ForwardRows(1, 1, parameters, input, output, workspace[.._hiddenTotal], default);
     }
 
     /// <inheritdoc/>
+    /// <remarks>The batched passes with B = 1: the same bits as a batched call whose rows are this row and those before it.</remarks>
     public void BackwardAccumulate(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, ReadOnlySpan<double> outputGradient, Span<double> parameterGradient, Span<double> workspace)
     {
         ApproximatorChecks.RowBackward(this, parameters, input, outputGradient, parameterGradient, workspace);
-        Span<double> bufferA = workspace.Slice(_hiddenTotal, _widestHidden);
-        Span<double> bufferB = workspace.Slice(_hiddenTotal + _widestHidden, _widestHidden);
-        ReadOnlySpan<double> zBar = outputGradient;
-        int offset = _hiddenTotal;
-        for (int l = _layers.Length - 1; l >= 0; l--)
-        {
-            DenseLayer layer = _layers[l];
-            if (l == 0)
-            {
-                layer.BackwardParameters(input, zBar, parameterGradient);
-                break;
-            }
-
-            offset -= layer.In;
-            ReadOnlySpan<double> hPrev = workspace.Slice(offset, layer.In); // h_{l−1}: [n_{l−1}]
-            layer.BackwardParameters(hPrev, zBar, parameterGradient);
-            Span<double> hBar = bufferA[..layer.In];
-            layer.BackwardInput(parameters, zBar, hBar);
-            ActivateBackward(hPrev, hBar);
-            zBar = hBar;
-            Span<double> spare = bufferA;
-            bufferA = bufferB;
-            bufferB = spare;
-        }
+        BackwardRows(1, 1, parameters, input, outputGradient, parameterGradient, workspace[.._hiddenTotal],
+            workspace.Slice(_hiddenTotal, _widestHidden), workspace.Slice(_hiddenTotal + _widestHidden, _widestHidden), default);
     }
 
     /// <inheritdoc/>
-    public ApproximatorWorkspace CreateWorkspace(int capacity)
-    {
-        ThrowHelper.CheckPositive(capacity, nameof(capacity));
-        return new ApproximatorWorkspace(this, capacity, capacity * _hiddenTotal, _widestHidden, _layers.Max(l => l.ScratchLength));
-    }
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// capacity ≤ 0, or the workspace (capacity·(Σ n_l + 2·max n_l) + max M·N doubles) would exceed
+    /// <see cref="ApproximatorLimits.MaxWorkspaceLength"/>.
+    /// </exception>
+    public ApproximatorWorkspace CreateWorkspace(int capacity) =>
+        ApproximatorWorkspace.Create(this, capacity, _hiddenTotal, _widestHidden, _layers.Max(l => l.ScratchLength));
 
     /// <inheritdoc/>
     public void ForwardBatched(int batch, ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output, ApproximatorWorkspace workspace)
     {
         ApproximatorChecks.Batch(this, batch, parameters, input, output, workspace);
-        Span<double> saved = workspace.Activations;
-        ReadOnlySpan<double> h = input; // [B, n_0]
-        int offset = 0;
-        for (int l = 0; l < _hiddenSizes.Length; l++)
-        {
-            Span<double> next = saved.Slice(offset, batch * _hiddenSizes[l]); // h_l: [B, n_l]
-            _layers[l].ForwardBatched(batch, parameters, h, next, workspace.Scratch);
-            Activate(next);
-            h = next;
-            offset += workspace.Capacity * _hiddenSizes[l];
-        }
-
-        _layers[^1].ForwardBatched(batch, parameters, h, output, workspace.Scratch); // f: [B, m]
+        ForwardRows(batch, workspace.Capacity, parameters, input, output, workspace.Activations, workspace.Scratch);
     }
 
     /// <inheritdoc/>
     public void BackwardBatchedAccumulate(int batch, ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, ReadOnlySpan<double> outputGradient, Span<double> parameterGradient, ApproximatorWorkspace workspace)
     {
         ApproximatorChecks.BatchBackward(this, batch, parameters, input, outputGradient, parameterGradient, workspace);
-        Span<double> bufferA = workspace.GradientA, bufferB = workspace.GradientB;
+        BackwardRows(batch, workspace.Capacity, parameters, input, outputGradient, parameterGradient, workspace.Activations,
+            workspace.GradientA, workspace.GradientB, workspace.Scratch);
+    }
+
+    // f: [B, m] for input: [B, n_0]; h_l: [B, n_l] saved at activations[capacity·Σ_{j<l} n_j ..].
+    private void ForwardRows(int batch, int capacity, ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output, Span<double> activations, Span<double> scratch)
+    {
+        ReadOnlySpan<double> h = input;
+        int offset = 0;
+        for (int l = 0; l < _hiddenSizes.Length; l++)
+        {
+            Span<double> next = activations.Slice(offset, batch * _hiddenSizes[l]); // h_l: [B, n_l]
+            _layers[l].Forward(batch, parameters, h, next, scratch);
+            Activate(next);
+            h = next;
+            offset += capacity * _hiddenSizes[l];
+        }
+
+        _layers[^1].Forward(batch, parameters, h, output, scratch);
+    }
+
+    // θ̄ += Σ_rows ḡᵀ ∂f/∂θ from the activations ForwardRows saved; bufferA and bufferB hold h̄: [B, widest].
+    private void BackwardRows(int batch, int capacity, ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, ReadOnlySpan<double> outputGradient, Span<double> parameterGradient, ReadOnlySpan<double> activations, Span<double> bufferA, Span<double> bufferB, Span<double> scratch)
+    {
         ReadOnlySpan<double> zBar = outputGradient; // z̄_L: [B, m]
-        int offset = workspace.Capacity * _hiddenTotal;
+        int offset = capacity * _hiddenTotal;
         for (int l = _layers.Length - 1; l >= 0; l--)
         {
             DenseLayer layer = _layers[l];
             if (l == 0)
             {
-                layer.BackwardParametersBatched(batch, input, zBar, parameterGradient, workspace.Scratch);
+                layer.BackwardParameters(batch, input, zBar, parameterGradient, scratch);
                 break;
             }
 
-            offset -= workspace.Capacity * layer.In;
-            ReadOnlySpan<double> hPrev = workspace.Activations.AsSpan(offset, batch * layer.In); // h_{l−1}: [B, n_{l−1}]
-            layer.BackwardParametersBatched(batch, hPrev, zBar, parameterGradient, workspace.Scratch);
-            Span<double> hBar = bufferA.Slice(0, batch * layer.In); // h̄_{l−1}: [B, n_{l−1}]
-            layer.BackwardInputBatched(batch, parameters, zBar, hBar);
+            offset -= capacity * layer.In;
+            ReadOnlySpan<double> hPrev = activations.Slice(offset, batch * layer.In); // h_{l−1}: [B, n_{l−1}]
+            layer.BackwardParameters(batch, hPrev, zBar, parameterGradient, scratch);
+            Span<double> hBar = bufferA[..(batch * layer.In)]; // h̄_{l−1}: [B, n_{l−1}]
+            layer.BackwardInput(batch, parameters, zBar, hBar);
             ActivateBackward(hPrev, hBar);
             zBar = hBar;
             Span<double> spare = bufferA;

@@ -36,7 +36,7 @@ public sealed class Beta : DistributionHead
     {
         _low = low.ToArray();
         _high = high.ToArray();
-        _logWidth = _low.Zip(_high, (l, h) => Math.Log(h - l)).ToArray();
+        _logWidth = _low.Zip(_high, (l, h) => DeterministicMath.Log(h - l)).ToArray();
         Settings = new Dictionary<string, string>
         {
             ["low"] = string.Join(" ", _low.Select(v => v.ToString("R", CultureInfo.InvariantCulture))),
@@ -54,12 +54,12 @@ public sealed class Beta : DistributionHead
     public override IReadOnlyDictionary<string, string> Settings { get; }
 
     /// <summary>softplus(f) = log(1 + eᶠ), computed without overflow.</summary>
-    public static double Softplus(double f) => Math.Max(f, 0) + Log1p(Math.Exp(-Math.Abs(f)));
+    public static double Softplus(double f) => DeterministicMath.Softplus(f);
 
     /// <summary>σ(f) = 1/(1 + e⁻ᶠ) = d softplus/df, computed without overflow.</summary>
     public static double Logistic(double f)
     {
-        double e = Math.Exp(-Math.Abs(f));
+        double e = DeterministicMath.Exp(-Math.Abs(f));
         return f >= 0 ? 1 / (1 + e) : e / (1 + e);
     }
 
@@ -100,7 +100,7 @@ public sealed class Beta : DistributionHead
         {
             (double alpha, double beta) = Shape(f, j);
             double x = Unit(action[j], j);
-            sum += ((alpha - 1) * Math.Log(x)) + ((beta - 1) * Log1p(-x)) - LogBeta(alpha, beta) - _logWidth[j];
+            sum += ((alpha - 1) * DeterministicMath.Log(x)) + ((beta - 1) * DeterministicMath.Log1P(-x)) - LogBeta(alpha, beta) - _logWidth[j];
         }
 
         return sum;
@@ -153,8 +153,8 @@ public sealed class Beta : DistributionHead
         {
             (double alpha, double beta) = Shape(f, j);
             double x = Unit(action[j], j), psiSum = SpecialFunctions.DiGamma(alpha + beta);
-            fGradient[j] = weight * (Math.Log(x) - SpecialFunctions.DiGamma(alpha) + psiSum) * Logistic(f[j]);
-            fGradient[d + j] = weight * (Log1p(-x) - SpecialFunctions.DiGamma(beta) + psiSum) * Logistic(f[d + j]);
+            fGradient[j] = weight * (DeterministicMath.Log(x) - SpecialFunctions.DiGamma(alpha) + psiSum) * Logistic(f[j]);
+            fGradient[d + j] = weight * (DeterministicMath.Log1P(-x) - SpecialFunctions.DiGamma(beta) + psiSum) * Logistic(f[d + j]);
         }
     }
 
@@ -183,13 +183,6 @@ public sealed class Beta : DistributionHead
     // log B(α, β) = log Γ(α) + log Γ(β) − log Γ(α + β)
     private static double LogBeta(double alpha, double beta) =>
         SpecialFunctions.GammaLn(alpha) + SpecialFunctions.GammaLn(beta) - SpecialFunctions.GammaLn(alpha + beta);
-
-    // log(1 + u), accurate for small u (the correction of Goldberg 1991)
-    private static double Log1p(double u)
-    {
-        double v = 1 + u;
-        return v == 1 ? u : Math.Log(v) * u / (v - 1);
-    }
 
     private (double Alpha, double Beta) Shape(ReadOnlySpan<double> f, int j) => (1 + Softplus(f[j]), 1 + Softplus(f[ActionSize + j]));
 

@@ -36,7 +36,7 @@ public sealed class Categorical : DistributionHead
         double expected = 0;
         foreach (double z in logits)
         {
-            expected += Math.Exp(z - lse) * z;
+            expected += DeterministicMath.Exp(z - lse) * z;
         }
 
         return lse - expected;
@@ -48,18 +48,18 @@ public sealed class Categorical : DistributionHead
     /// </summary>
     public static int Sample(ReadOnlySpan<double> logits, Random random)
     {
-        double max = TensorPrimitives.Max(logits);
+        double max = Max(logits);
         double total = 0;
         foreach (double z in logits)
         {
-            total += Math.Exp(z - max);
+            total += DeterministicMath.Exp(z - max);
         }
 
         double u = random.NextDouble() * total;
         double cumulative = 0;
         for (int a = 0; a < logits.Length - 1; a++)
         {
-            cumulative += Math.Exp(logits[a] - max);
+            cumulative += DeterministicMath.Exp(logits[a] - max);
             if (u < cumulative)
             {
                 return a;
@@ -67,6 +67,18 @@ public sealed class Categorical : DistributionHead
         }
 
         return logits.Length - 1;
+    }
+
+    /// <summary>max_a z_a.</summary>
+    private static double Max(ReadOnlySpan<double> z)
+    {
+        double max = z[0];
+        for (int a = 1; a < z.Length; a++)
+        {
+            max = Math.Max(max, z[a]);
+        }
+
+        return max;
     }
 
     /// <summary>The most probable action, argmax_a z_a (the lowest index on ties).</summary>
@@ -93,12 +105,12 @@ public sealed class Categorical : DistributionHead
         double lse = Kernels.LogSumExp(f), m = 0, v = 0;
         for (int a = 0; a < f.Length; a++)
         {
-            m += a * Math.Exp(f[a] - lse);
+            m += a * DeterministicMath.Exp(f[a] - lse);
         }
 
         for (int a = 0; a < f.Length; a++)
         {
-            v += (a - m) * (a - m) * Math.Exp(f[a] - lse);
+            v += (a - m) * (a - m) * DeterministicMath.Exp(f[a] - lse);
         }
 
         (mean[0], variance[0]) = (m, v);
@@ -118,13 +130,14 @@ public sealed class Categorical : DistributionHead
         for (int k = 0; k < f.Length; k++)
         {
             double logPi = f[k] - lse;
-            fGradient[k] = -weight * Math.Exp(logPi) * (logPi + entropy);
+            fGradient[k] = -weight * DeterministicMath.Exp(logPi) * (logPi + entropy);
         }
     }
 
     /// <summary>
     /// Row by row over B rows: fGradients[r] = w_r (onehot(a_r) − softmax(z_r)), the exponentials of the whole block
-    /// taken in one vectorised pass.
+    /// taken in one vectorised pass of the deterministic exp (the same bits at every register width), each row's sum
+    /// in index order.
     /// </summary>
     protected internal override void LogProbabilityGradients(ReadOnlySpan<double> f, ReadOnlySpan<double> parameters, ReadOnlySpan<double> actions, ReadOnlySpan<double> weights, Span<double> fGradients, Span<double> parameterGradient)
     {
@@ -134,16 +147,30 @@ public sealed class Categorical : DistributionHead
         for (int r = 0; r < batch; r++)
         {
             ReadOnlySpan<double> z = f.Slice(r * a, a);
-            TensorPrimitives.Subtract(z, TensorPrimitives.Max(z), fGradients.Slice(r * a, a));
+            double max = Max(z);
+            for (int k = 0; k < a; k++)
+            {
+                fGradients[(r * a) + k] = z[k] - max;
+            }
         }
 
-        TensorPrimitives.Exp(fGradients[..(batch * a)], fGradients); // [B, A] in one pass
+        Kernels.Exp(fGradients[..(batch * a)], fGradients); // [B, A] in one pass
         for (int r = 0; r < batch; r++)
         {
             Span<double> p = fGradients.Slice(r * a, a);
-            double w = weights[r];
-            TensorPrimitives.Multiply(p, -w / TensorPrimitives.Sum(p), p);
-            p[(int)actions[r]] += w;
+            double sum = 0, w = weights[r];
+            foreach (double e in p)
+            {
+                sum += e;
+            }
+
+            double scale = -w / sum;
+            for (int k = 0; k < a; k++)
+            {
+                p[k] *= scale;                       // −w π_k
+            }
+
+            p[(int)actions[r]] += w;                 // + w onehot(a)
         }
     }
 }

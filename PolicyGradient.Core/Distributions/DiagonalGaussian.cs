@@ -1,5 +1,4 @@
 using System.Globalization;
-using MathNet.Numerics.Distributions;
 using PolicyGradient.Numerics;
 
 namespace PolicyGradient.Distributions;
@@ -71,6 +70,25 @@ public sealed class DiagonalGaussian : DistributionHead
     /// <inheritdoc/>
     public override IReadOnlyDictionary<string, string> Settings { get; }
 
+    /// <summary>
+    /// ε ~ N(0, 1) by Marsaglia's polar method: draw (u, v) uniform on the square [−1, 1]² until 0 &lt; r = u² + v² &lt; 1,
+    /// then ε = u √(−2 log r / r). Built from the deterministic log and IEEE square root, so the same draws give the same
+    /// bits on every CPU and operating system (the second normal of each pair is not kept, so a draw is a function of
+    /// the generator's state alone).
+    /// </summary>
+    public static double StandardNormal(Random random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        while (true)
+        {
+            double u = (2 * random.NextDouble()) - 1, v = (2 * random.NextDouble()) - 1, r = (u * u) + (v * v);
+            if (r > 0 && r < 1)
+            {
+                return u * Math.Sqrt(-2 * DeterministicMath.Log(r) / r);
+            }
+        }
+    }
+
     /// <summary>Clamps a log standard deviation into [<see cref="LogStdMin"/>, <see cref="LogStdMax"/>].</summary>
     public static double ClampLogStd(double logStd) => Math.Clamp(logStd, LogStdMin, LogStdMax);
 
@@ -87,7 +105,7 @@ public sealed class DiagonalGaussian : DistributionHead
         for (int j = 0; j < f.Length; j++)
         {
             double logStd = LogStd(parameters, j);
-            double u = (action[j] - f[j]) * Math.Exp(-logStd); // (a − μ)/σ
+            double u = (action[j] - f[j]) * DeterministicMath.Exp(-logStd); // (a − μ)/σ
             quadratic += u * u;
             logDet += logStd;
         }
@@ -95,12 +113,12 @@ public sealed class DiagonalGaussian : DistributionHead
         return (-0.5 * quadratic) - logDet - (0.5 * f.Length * LogTwoPi);
     }
 
-    /// <summary>a = μ + σ ⊙ ε with ε ~ N(0, I) (MathNet's normal sampler over <paramref name="random"/>).</summary>
+    /// <summary>a = μ + σ ⊙ ε with ε ~ N(0, I) by Marsaglia's polar method over <paramref name="random"/> (<see cref="StandardNormal"/>).</summary>
     protected internal override double Sample(ReadOnlySpan<double> f, ReadOnlySpan<double> parameters, Random random, Span<double> action)
     {
         for (int j = 0; j < f.Length; j++)
         {
-            action[j] = f[j] + (Math.Exp(LogStd(parameters, j)) * Normal.Sample(random, 0.0, 1.0));
+            action[j] = f[j] + (DeterministicMath.Exp(LogStd(parameters, j)) * StandardNormal(random));
         }
 
         return LogProbability(f, parameters, action);
@@ -115,7 +133,7 @@ public sealed class DiagonalGaussian : DistributionHead
         for (int j = 0; j < ActionSize; j++)
         {
             mean[j] = f[j];
-            variance[j] = Math.Exp(2 * LogStd(parameters, j));
+            variance[j] = DeterministicMath.Exp(2 * LogStd(parameters, j));
         }
     }
 
@@ -136,7 +154,7 @@ public sealed class DiagonalGaussian : DistributionHead
     {
         for (int j = 0; j < f.Length; j++)
         {
-            double inverseStd = Math.Exp(-LogStd(parameters, j));
+            double inverseStd = DeterministicMath.Exp(-LogStd(parameters, j));
             double u = (action[j] - f[j]) * inverseStd; // (a − μ)/σ
             fGradient[j] = weight * u * inverseStd;
             if (LearnsClamped(parameters, j))

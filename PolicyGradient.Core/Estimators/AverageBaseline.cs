@@ -7,19 +7,13 @@ namespace PolicyGradient.Estimators;
 /// O(1/N) bias, −∇J/N for whole returns.
 /// </summary>
 /// <param name="leaveOneOut">Leave trajectory i out of its own baseline.</param>
-public sealed class AverageBaseline(bool leaveOneOut) : ScalarBaseline
+public sealed class AverageBaseline(bool leaveOneOut) : ScalarBaseline(leaveOneOut)
 {
     private double[] _sums = [];
     private int[] _counts = [];
 
-    /// <summary>Whether trajectory i is left out of its own baseline.</summary>
-    public bool LeaveOneOut { get; } = leaveOneOut;
-
     /// <inheritdoc/>
     public override string Name => LeaveOneOut ? "average (leave-one-out)" : "average";
-
-    /// <inheritdoc/>
-    public override int MinimumEpisodes => LeaveOneOut ? 2 : 1;
 
     /// <inheritdoc/>
     public override void Advantages(EstimationContext context, Span<double> advantages)

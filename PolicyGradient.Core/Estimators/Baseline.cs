@@ -9,11 +9,20 @@ namespace PolicyGradient.Estimators;
 /// </summary>
 public abstract class Baseline
 {
+    /// <summary>Sets whether trajectory i is left out of its own baseline.</summary>
+    protected Baseline(bool leaveOneOut = false) => LeaveOneOut = leaveOneOut;
+
     /// <summary>A short name, e.g. "average (leave-one-out)".</summary>
     public abstract string Name { get; }
 
-    /// <summary>The fewest episodes a batch must hold (2 for leave-one-out baselines).</summary>
-    public virtual int MinimumEpisodes => 1;
+    /// <summary>
+    /// Whether trajectory i's baseline is computed from the other N − 1 trajectories only, which makes a baseline built
+    /// from the batch exactly unbiased.
+    /// </summary>
+    public bool LeaveOneOut { get; }
+
+    /// <summary>The fewest episodes a batch must hold: 2 with leave-one-out, else 1.</summary>
+    public virtual int MinimumEpisodes => LeaveOneOut ? 2 : 1;
 
     /// <summary>Adds h_i for every episode i of the batch, in episode order, to <paramref name="terms"/>.</summary>
     public abstract void AddTerms(EstimationContext context, GradientTerms terms);

@@ -102,27 +102,8 @@ public sealed record ValueOptions(double GaeLambda = 1.0, IReadOnlyList<int>? Cr
 /// <param name="EntropyBonus">β ≥ 0: adds β Σ_t ∇_θ H(π(·|s_{i,t})) to every trajectory's term (any baseline).</param>
 public sealed record EstimatorOptions(ReturnKind Returns = ReturnKind.RewardToGo, BaselineKind Baseline = BaselineKind.None, bool LeaveOneOut = false, bool Normalize = false, double Discount = 1.0, ValueOptions? Value = null, double EntropyBonus = 0)
 {
-    /// <summary>A short name, e.g. "reward-to-go + optimal-per-step (leave-one-out)".</summary>
-    public string Name
-    {
-        get
-        {
-            string returns = Returns == ReturnKind.Total ? "total" : "reward-to-go";
-            string baseline = Baseline switch
-            {
-                BaselineKind.None => string.Empty,
-                BaselineKind.Average => " + average",
-                BaselineKind.Optimal => " + optimal",
-                BaselineKind.OptimalPerStep => " + optimal-per-step",
-                BaselineKind.Value => " + value" + ValueName(Value ?? new ValueOptions()),
-                _ => throw new InvalidOperationException($"Unknown baseline kind {Baseline}."),
-            };
-            string extras = (LeaveOneOut ? " (leave-one-out)" : string.Empty) + (Normalize ? " (normalised)" : string.Empty);
-            string discount = Discount == 1 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $", γ = {Discount}");
-            string entropy = EntropyBonus == 0 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $", entropy β = {EntropyBonus}");
-            return returns + baseline + extras + discount + entropy;
-        }
-    }
+    /// <summary>The canonical name, e.g. "reward-to-go+optimal-per-step+loo" (<see cref="EstimatorNames"/>; without the discount).</summary>
+    public string Name => EstimatorNames.Format(this);
 
     /// <summary>
     /// The baseline these options describe (validated first): none, average, optimal or optimal-per-step, with
@@ -196,14 +177,5 @@ public sealed record EstimatorOptions(ReturnKind Returns = ReturnKind.RewardToGo
         {
             throw new ArgumentOutOfRangeException(nameof(EntropyBonus), EntropyBonus, "Expected a finite entropy bonus β ≥ 0.");
         }
-    }
-
-    private static string ValueName(ValueOptions value)
-    {
-        string lambda = value.GaeLambda == 1 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $" (GAE λ = {value.GaeLambda})");
-        string v = value.Values is { } fixedValues
-            ? " [" + fixedValues.Name + "]"
-            : string.Create(CultureInfo.InvariantCulture, $" [critic [{string.Join(",", value.Hidden)}], α = {value.CriticLearningRate}, K = {value.CriticIterations}]");
-        return lambda + v;
     }
 }

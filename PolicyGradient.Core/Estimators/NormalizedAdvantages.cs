@@ -6,7 +6,7 @@ namespace PolicyGradient.Estimators;
 /// advantage is then mathematically equal, and what differs is rounding), and gives A′ = 0.
 /// </summary>
 /// <param name="inner">The baseline whose advantages are normalised.</param>
-public sealed class NormalizedAdvantages(ScalarBaseline inner) : ScalarBaseline
+public sealed class NormalizedAdvantages(ScalarBaseline inner) : ScalarBaseline(inner?.LeaveOneOut ?? false)
 {
     /// <summary>The relative spread below which advantages count as all equal: 1e−12 of the largest |A|.</summary>
     public const double SpreadTolerance = 1e-12;
@@ -16,9 +16,6 @@ public sealed class NormalizedAdvantages(ScalarBaseline inner) : ScalarBaseline
 
     /// <inheritdoc/>
     public override string Name => Inner.Name + " (normalised)";
-
-    /// <inheritdoc/>
-    public override int MinimumEpisodes => Inner.MinimumEpisodes;
 
     /// <inheritdoc/>
     public override Critic? Critic => Inner.Critic;

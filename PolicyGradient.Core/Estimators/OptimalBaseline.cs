@@ -7,18 +7,12 @@ namespace PolicyGradient.Estimators;
 /// With leave-one-out the sums run over j ≠ i.
 /// </summary>
 /// <param name="leaveOneOut">Leave trajectory i out of its own baseline.</param>
-public sealed class OptimalBaseline(bool leaveOneOut) : Baseline
+public sealed class OptimalBaseline(bool leaveOneOut) : Baseline(leaveOneOut)
 {
     private double[] _g = [], _x = [], _sums = [], _term = [];
 
-    /// <summary>Whether trajectory i is left out of its own baseline.</summary>
-    public bool LeaveOneOut { get; } = leaveOneOut;
-
     /// <inheritdoc/>
     public override string Name => LeaveOneOut ? "optimal (leave-one-out)" : "optimal";
-
-    /// <inheritdoc/>
-    public override int MinimumEpisodes => LeaveOneOut ? 2 : 1;
 
     /// <inheritdoc/>
     public override void AddTerms(EstimationContext context, GradientTerms terms)

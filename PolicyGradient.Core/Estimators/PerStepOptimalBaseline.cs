@@ -6,18 +6,12 @@ namespace PolicyGradient.Estimators;
 /// episodes running at t (leave-one-out: over j ≠ i). Needs rewards-to-go.
 /// </summary>
 /// <param name="leaveOneOut">Leave trajectory i out of its own baseline.</param>
-public sealed class PerStepOptimalBaseline(bool leaveOneOut) : Baseline
+public sealed class PerStepOptimalBaseline(bool leaveOneOut) : Baseline(leaveOneOut)
 {
     private double[] _running = [], _terms = [], _sums = [];
 
-    /// <summary>Whether trajectory i is left out of its own baseline.</summary>
-    public bool LeaveOneOut { get; } = leaveOneOut;
-
     /// <inheritdoc/>
     public override string Name => LeaveOneOut ? "optimal-per-step (leave-one-out)" : "optimal-per-step";
-
-    /// <inheritdoc/>
-    public override int MinimumEpisodes => LeaveOneOut ? 2 : 1;
 
     /// <inheritdoc/>
     public override void AddTerms(EstimationContext context, GradientTerms terms)

@@ -7,6 +7,12 @@ namespace PolicyGradient.Estimators;
 /// </summary>
 public abstract class ScalarBaseline : Baseline
 {
+    /// <summary>Sets whether trajectory i is left out of its own baseline.</summary>
+    protected ScalarBaseline(bool leaveOneOut = false)
+        : base(leaveOneOut)
+    {
+    }
+
     private double[] _advantages = [], _term = [];
 
     /// <summary>Writes A_{i,t} for every step of the batch: [StepCount].</summary>

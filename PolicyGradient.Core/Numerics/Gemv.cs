@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace PolicyGradient.Numerics;
 
@@ -8,129 +7,111 @@ public static partial class Kernels
 {
     /// <summary>
     /// Matrix–vector product with bias, y = W x + b, where W is M×N row-major, M = <paramref name="y"/>.Length
-    /// and N = <paramref name="x"/>.Length. Overwrites <paramref name="y"/>.
+    /// and N = <paramref name="x"/>.Length. Overwrites <paramref name="y"/>. Each y_i is the chain
+    /// y_i = b_i, y_i ← fma(W_ik, x_k, y_i) for k ascending (<see cref="ScalarKernels.Gemv"/>); with W row-major
+    /// the chains run one lane each, eight at a time, so this kernel has no vector width to choose.
     /// </summary>
     /// <exception cref="ArgumentException">A length does not match W: [M, N], x: [N], b: [M], y: [M].</exception>
     public static void Gemv(ReadOnlySpan<double> w, ReadOnlySpan<double> x, ReadOnlySpan<double> b, Span<double> y)
     {
         CheckGemv(w, x, b, y);
-        if (Simd512.IsAccelerated)
-        {
-            GemvCore<Simd512, Vector512<double>>(w, x, b, y);
-        }
-        else if (Simd256.IsAccelerated)
-        {
-            GemvCore<Simd256, Vector256<double>>(w, x, b, y);
-        }
-        else if (Simd128.IsAccelerated)
-        {
-            GemvCore<Simd128, Vector128<double>>(w, x, b, y);
-        }
-        else
-        {
-            ScalarKernels.Gemv(w, x, b, y);
-        }
+        GemvRows(w, x, b, y);
     }
 
-    internal static void CheckGemv(ReadOnlySpan<double> w, ReadOnlySpan<double> x, ReadOnlySpan<double> b, Span<double> y)
+    /// <summary>
+    /// Transposed matrix–vector product, accumulated: x̄ ← x̄ + Wᵀ ȳ, where W is M×N row-major,
+    /// M = <paramref name="yBar"/>.Length and N = <paramref name="xBar"/>.Length: x̄_k ← fma(W_ik, ȳ_i, x̄_k) for i
+    /// ascending. This is the backward pass of <see cref="Gemv"/> with respect to its input.
+    /// </summary>
+    /// <exception cref="ArgumentException">W is not [M, N].</exception>
+    public static void GemvTransposedAccumulate(ReadOnlySpan<double> w, ReadOnlySpan<double> yBar, Span<double> xBar)
+    {
+        CheckGemvTransposed(w, yBar, xBar);
+        MatMulAccumulate(1, yBar.Length, xBar.Length, yBar, false, w, xBar);
+    }
+
+    /// <summary>
+    /// Rank-1 update, accumulated: G ← G + α ȳ xᵀ, G_ik ← fma(α·ȳ_i, x_k, G_ik), where G is M×N row-major,
+    /// M = <paramref name="yBar"/>.Length, N = <paramref name="x"/>.Length.
+    /// </summary>
+    /// <exception cref="ArgumentException">G is not [M, N].</exception>
+    public static void Rank1Accumulate(double alpha, ReadOnlySpan<double> yBar, ReadOnlySpan<double> x, Span<double> g)
+    {
+        CheckRank1(yBar, x, g);
+        var kernel = new Rank1Kernel(alpha, yBar, x, g);
+        Width.Dispatch(ref kernel);
+    }
+
+    internal static void CheckGemv(ReadOnlySpan<double> w, ReadOnlySpan<double> x, ReadOnlySpan<double> b, ReadOnlySpan<double> y)
     {
         ThrowHelper.CheckLength(b.Length, y.Length, nameof(b), "[M] = y.Length");
-        ThrowHelper.CheckLength(w.Length, y.Length * x.Length, nameof(w), "[M, N] with M = y.Length, N = x.Length");
+        ThrowHelper.CheckLength(w.Length, (long)y.Length * x.Length, nameof(w), "[M, N] with M = y.Length, N = x.Length");
     }
 
-    // y: [M] = W: [M, N] · x: [N] + b: [M]. Four rows at a time share each load of x.
-    internal static void GemvCore<TS, TV>(ReadOnlySpan<double> w, ReadOnlySpan<double> x, ReadOnlySpan<double> b, Span<double> y)
-        where TS : struct, ISimd<TV>
-        where TV : struct
+    internal static void CheckGemvTransposed(ReadOnlySpan<double> w, ReadOnlySpan<double> yBar, ReadOnlySpan<double> xBar) =>
+        ThrowHelper.CheckLength(w.Length, (long)yBar.Length * xBar.Length, nameof(w), "[M, N] with M = yBar.Length, N = xBar.Length");
+
+    internal static void CheckRank1(ReadOnlySpan<double> yBar, ReadOnlySpan<double> x, ReadOnlySpan<double> g) =>
+        ThrowHelper.CheckLength(g.Length, (long)yBar.Length * x.Length, nameof(g), "[M, N] with M = yBar.Length, N = x.Length");
+
+    // y: [M] = W: [M, N] · x: [N] + b: [M], eight chains at a time (FMA latency × throughput) sharing each x_k.
+    internal static void GemvRows(ReadOnlySpan<double> w, ReadOnlySpan<double> x, ReadOnlySpan<double> b, Span<double> y)
     {
-        int m = y.Length, n = x.Length, width = TS.Count;
-        ref double w0 = ref MemoryMarshal.GetReference(w);
+        int m = y.Length, n = x.Length, i = 0;
         ref double xr = ref MemoryMarshal.GetReference(x);
-        int i = 0;
-        for (; i + 4 <= m; i += 4)
+        ref double w0 = ref MemoryMarshal.GetReference(w);
+        for (; i + 8 <= m; i += 8)
         {
             ref double r0 = ref Unsafe.Add(ref w0, (nint)i * n);
-            ref double r1 = ref Unsafe.Add(ref r0, n);
-            ref double r2 = ref Unsafe.Add(ref r1, n);
-            ref double r3 = ref Unsafe.Add(ref r2, n);
-            TV a0 = TS.Zero, a1 = TS.Zero, a2 = TS.Zero, a3 = TS.Zero;
-            int k = 0;
-            for (; k + width <= n; k += width)
-            {
-                TV xv = TS.Load(ref xr, (nuint)k);
-                a0 = TS.MultiplyAdd(TS.Load(ref r0, (nuint)k), xv, a0);
-                a1 = TS.MultiplyAdd(TS.Load(ref r1, (nuint)k), xv, a1);
-                a2 = TS.MultiplyAdd(TS.Load(ref r2, (nuint)k), xv, a2);
-                a3 = TS.MultiplyAdd(TS.Load(ref r3, (nuint)k), xv, a3);
-            }
-
-            double s0 = TS.Sum(a0), s1 = TS.Sum(a1), s2 = TS.Sum(a2), s3 = TS.Sum(a3);
-            for (; k < n; k++)
+            ref double r1 = ref Unsafe.Add(ref r0, n), r2 = ref Unsafe.Add(ref r1, n), r3 = ref Unsafe.Add(ref r2, n);
+            ref double r4 = ref Unsafe.Add(ref r3, n), r5 = ref Unsafe.Add(ref r4, n), r6 = ref Unsafe.Add(ref r5, n);
+            ref double r7 = ref Unsafe.Add(ref r6, n);
+            double a0 = b[i], a1 = b[i + 1], a2 = b[i + 2], a3 = b[i + 3], a4 = b[i + 4], a5 = b[i + 5], a6 = b[i + 6], a7 = b[i + 7];
+            for (nint k = 0; k < n; k++)
             {
                 double xk = Unsafe.Add(ref xr, k);
-                s0 += Unsafe.Add(ref r0, k) * xk;
-                s1 += Unsafe.Add(ref r1, k) * xk;
-                s2 += Unsafe.Add(ref r2, k) * xk;
-                s3 += Unsafe.Add(ref r3, k) * xk;
+                a0 = Math.FusedMultiplyAdd(Unsafe.Add(ref r0, k), xk, a0);
+                a1 = Math.FusedMultiplyAdd(Unsafe.Add(ref r1, k), xk, a1);
+                a2 = Math.FusedMultiplyAdd(Unsafe.Add(ref r2, k), xk, a2);
+                a3 = Math.FusedMultiplyAdd(Unsafe.Add(ref r3, k), xk, a3);
+                a4 = Math.FusedMultiplyAdd(Unsafe.Add(ref r4, k), xk, a4);
+                a5 = Math.FusedMultiplyAdd(Unsafe.Add(ref r5, k), xk, a5);
+                a6 = Math.FusedMultiplyAdd(Unsafe.Add(ref r6, k), xk, a6);
+                a7 = Math.FusedMultiplyAdd(Unsafe.Add(ref r7, k), xk, a7);
             }
 
-            y[i] = s0 + b[i];
-            y[i + 1] = s1 + b[i + 1];
-            y[i + 2] = s2 + b[i + 2];
-            y[i + 3] = s3 + b[i + 3];
+            y[i] = a0; y[i + 1] = a1; y[i + 2] = a2; y[i + 3] = a3; y[i + 4] = a4; y[i + 5] = a5; y[i + 6] = a6; y[i + 7] = a7;
         }
 
         for (; i < m; i++)
         {
-            y[i] = DotCore<TS, TV>(ref Unsafe.Add(ref w0, (nint)i * n), ref xr, n) + b[i];
-        }
-    }
+            ref double r = ref Unsafe.Add(ref w0, (nint)i * n);
+            double acc = b[i];
+            for (int k = 0; k < n; k++)
+            {
+                acc = Math.FusedMultiplyAdd(Unsafe.Add(ref r, k), Unsafe.Add(ref xr, k), acc);
+            }
 
-    // Σ_k a_k b_k over n contiguous doubles, vectorised with a scalar remainder.
-    internal static double DotCore<TS, TV>(ref double a, ref double b, int n)
-        where TS : struct, ISimd<TV>
-        where TV : struct
-    {
-        int width = TS.Count;
-        TV acc0 = TS.Zero, acc1 = TS.Zero;
-        int k = 0;
-        for (; k + (2 * width) <= n; k += 2 * width)
-        {
-            acc0 = TS.MultiplyAdd(TS.Load(ref a, (nuint)k), TS.Load(ref b, (nuint)k), acc0);
-            acc1 = TS.MultiplyAdd(TS.Load(ref a, (nuint)(k + width)), TS.Load(ref b, (nuint)(k + width)), acc1);
+            y[i] = acc;
         }
-
-        for (; k + width <= n; k += width)
-        {
-            acc0 = TS.MultiplyAdd(TS.Load(ref a, (nuint)k), TS.Load(ref b, (nuint)k), acc0);
-        }
-
-        double sum = TS.Sum(acc0) + TS.Sum(acc1);
-        for (; k < n; k++)
-        {
-            sum += Unsafe.Add(ref a, k) * Unsafe.Add(ref b, k);
-        }
-
-        return sum;
     }
 }
 
-public static partial class ScalarKernels
+/// <summary>G: [M, N] += α · ȳ: [M] ⊗ x: [N], one row of G per axpy (see <see cref="Kernels.Rank1Accumulate"/>).</summary>
+internal readonly ref struct Rank1Kernel(double alpha, ReadOnlySpan<double> yBar, ReadOnlySpan<double> x, Span<double> g) : IWidthKernel
 {
-    /// <summary>y = W x + b with W: [M, N] row-major (see <see cref="Kernels.Gemv"/>).</summary>
-    public static void Gemv(ReadOnlySpan<double> w, ReadOnlySpan<double> x, ReadOnlySpan<double> b, Span<double> y)
-    {
-        Kernels.CheckGemv(w, x, b, y);
-        int n = x.Length;
-        for (int i = 0; i < y.Length; i++)
-        {
-            double sum = 0;
-            for (int k = 0; k < n; k++)
-            {
-                sum += w[(i * n) + k] * x[k];
-            }
+    private readonly ReadOnlySpan<double> _yBar = yBar, _x = x;
+    private readonly Span<double> _g = g;
 
-            y[i] = sum + b[i];
+    public void Run<TS, TV>()
+        where TS : struct, ISimd<TV>
+        where TV : struct
+    {
+        int n = _x.Length;
+        for (int i = 0; i < _yBar.Length; i++)
+        {
+            Span<double> row = _g.Slice(i * n, n);
+            new BinaryKernel<AxpyOperator>(new AxpyOperator(alpha * _yBar[i]), _x, row, row).Run<TS, TV>();
         }
     }
 }

@@ -1,296 +1,274 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace PolicyGradient.Numerics;
 
 public static partial class Kernels
 {
-    /// <summary>Rows of the inner dimension processed per cache block (a 128×32 panel of B is 32 KiB: L1).</summary>
-    private const int InnerBlock = 128;
-
     /// <summary>
     /// Matrix product, accumulated: C ← C + op(A) B, with C: [m, n], op(A): [m, k], B: [k, n], all row-major.
     /// op(A) = A when A is stored [m, k]; op(A) = Aᵀ when <paramref name="transposeA"/> and A is stored [k, m].
+    /// Each C_ij is the chain C_ij ← fma(op(A)_ip, B_pj, C_ij) for p ascending (<see cref="ScalarKernels.MatMulAccumulate"/>),
+    /// vectorised across j and blocked across i, never split across p.
     /// </summary>
     /// <exception cref="ArgumentException">A size is negative or a span does not have the stated shape.</exception>
     public static void MatMulAccumulate(int m, int k, int n, ReadOnlySpan<double> a, bool transposeA, ReadOnlySpan<double> b, Span<double> c)
     {
         CheckMatMul(m, k, n, a, b, c);
-        if (Simd512.IsAccelerated)
-        {
-            MatMulAccumulateCore<Simd512, Vector512<double>>(m, k, n, a, transposeA, b, c);
-        }
-        else if (Simd256.IsAccelerated)
-        {
-            MatMulAccumulateCore<Simd256, Vector256<double>>(m, k, n, a, transposeA, b, c);
-        }
-        else if (Simd128.IsAccelerated)
-        {
-            MatMulAccumulateCore<Simd128, Vector128<double>>(m, k, n, a, transposeA, b, c);
-        }
-        else
-        {
-            ScalarKernels.MatMulAccumulate(m, k, n, a, transposeA, b, c);
-        }
+        var kernel = new MatMulKernel(m, k, n, a, transposeA, b, c);
+        Width.Dispatch(ref kernel);
     }
 
-    internal static void CheckMatMul(int m, int k, int n, ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c)
+    internal static void CheckMatMul(int m, int k, int n, ReadOnlySpan<double> a, ReadOnlySpan<double> b, ReadOnlySpan<double> c)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(m);
         ArgumentOutOfRangeException.ThrowIfNegative(k);
         ArgumentOutOfRangeException.ThrowIfNegative(n);
-        ThrowHelper.CheckLength(a.Length, m * k, nameof(a), "[m, k], or [k, m] when transposed");
-        ThrowHelper.CheckLength(b.Length, k * n, nameof(b), "[k, n]");
-        ThrowHelper.CheckLength(c.Length, m * n, nameof(c), "[m, n]");
-    }
-
-    // C: [m, n] += op(A): [m, k] · B: [k, n].
-    // Register blocks of 4 rows × 4 or 2 vectors broadcast op(A)[i, p] against row p of B; the
-    // inner dimension is cut into blocks of InnerBlock so the panel of B being reused stays in L1.
-    internal static void MatMulAccumulateCore<TS, TV>(int m, int k, int n, ReadOnlySpan<double> a, bool transposeA, ReadOnlySpan<double> b, Span<double> c)
-        where TS : struct, ISimd<TV>
-        where TV : struct
-    {
-        nint rowStride = transposeA ? 1 : k;   // distance between op(A)[i, p] and op(A)[i + 1, p]
-        nint innerStride = transposeA ? m : 1; // distance between op(A)[i, p] and op(A)[i, p + 1]
-        // 4×4 register blocks need 16 accumulators plus 5 live registers: only the 32 registers of AVX-512 hold
-        // them; with 16 registers (AVX2, SSE, NEON) 4×2 blocks (8 accumulators) avoid spilling.
-        int width = TS.Count;
-        bool wide = width >= 8;
-        ref double a0 = ref MemoryMarshal.GetReference(a);
-        ref double b0 = ref MemoryMarshal.GetReference(b);
-        ref double c0 = ref MemoryMarshal.GetReference(c);
-        for (int p0 = 0; p0 < k; p0 += InnerBlock)
-        {
-            int kc = Math.Min(InnerBlock, k - p0);
-            ref double ap = ref Unsafe.Add(ref a0, p0 * innerStride);
-            ref double bp = ref Unsafe.Add(ref b0, (nint)p0 * n);
-            int j = 0;
-            if (wide)
-            {
-                for (; j + (4 * width) <= n; j += 4 * width)
-                {
-                    int i = 0;
-                    for (; i + 4 <= m; i += 4)
-                    {
-                        Block4x4<TS, TV>(ref Unsafe.Add(ref ap, i * rowStride), rowStride, innerStride, ref Unsafe.Add(ref bp, j), n, ref Unsafe.Add(ref c0, ((nint)i * n) + j), n, kc);
-                    }
-
-                    for (; i < m; i++)
-                    {
-                        for (int v = 0; v < 4; v++)
-                        {
-                            Block1x1<TS, TV>(ref Unsafe.Add(ref ap, i * rowStride), innerStride, ref Unsafe.Add(ref bp, j + (v * width)), n, ref Unsafe.Add(ref c0, ((nint)i * n) + j + (v * width)), kc);
-                        }
-                    }
-                }
-            }
-
-            for (; j + (2 * width) <= n; j += 2 * width)
-            {
-                int i = 0;
-                for (; i + 6 <= m; i += 6)
-                {
-                    Block6x2<TS, TV>(ref Unsafe.Add(ref ap, i * rowStride), rowStride, innerStride, ref Unsafe.Add(ref bp, j), n, ref Unsafe.Add(ref c0, ((nint)i * n) + j), n, kc);
-                }
-
-                for (; i + 4 <= m; i += 4)
-                {
-                    Block4x2<TS, TV>(ref Unsafe.Add(ref ap, i * rowStride), rowStride, innerStride, ref Unsafe.Add(ref bp, j), n, ref Unsafe.Add(ref c0, ((nint)i * n) + j), n, kc);
-                }
-
-                for (; i < m; i++)
-                {
-                    Block1x1<TS, TV>(ref Unsafe.Add(ref ap, i * rowStride), innerStride, ref Unsafe.Add(ref bp, j), n, ref Unsafe.Add(ref c0, ((nint)i * n) + j), kc);
-                    Block1x1<TS, TV>(ref Unsafe.Add(ref ap, i * rowStride), innerStride, ref Unsafe.Add(ref bp, j + width), n, ref Unsafe.Add(ref c0, ((nint)i * n) + j + width), kc);
-                }
-            }
-
-            for (; j + width <= n; j += width)
-            {
-                for (int i = 0; i < m; i++)
-                {
-                    Block1x1<TS, TV>(ref Unsafe.Add(ref ap, i * rowStride), innerStride, ref Unsafe.Add(ref bp, j), n, ref Unsafe.Add(ref c0, ((nint)i * n) + j), kc);
-                }
-            }
-
-            for (; j < n; j++)
-            {
-                for (int i = 0; i < m; i++)
-                {
-                    ref double ai = ref Unsafe.Add(ref ap, i * rowStride);
-                    double sum = 0;
-                    for (int p = 0; p < kc; p++)
-                    {
-                        sum += Unsafe.Add(ref ai, p * innerStride) * Unsafe.Add(ref bp, ((nint)p * n) + j);
-                    }
-
-                    Unsafe.Add(ref c0, ((nint)i * n) + j) += sum;
-                }
-            }
-        }
-    }
-
-    // c[0..4, 0..4w) += Σ_p a[r·rs + p·ps] · b[p·ldb, 0..4w)
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block4x4<TS, TV>(ref double a, nint rs, nint ps, ref double b, nint ldb, ref double c, nint ldc, int kc)
-        where TS : struct, ISimd<TV>
-        where TV : struct
-    {
-        nuint w1 = (nuint)TS.Count, w2 = 2 * w1, w3 = 3 * w1;
-        ref double c1 = ref Unsafe.Add(ref c, ldc);
-        ref double c2 = ref Unsafe.Add(ref c1, ldc);
-        ref double c3 = ref Unsafe.Add(ref c2, ldc);
-        TV c00 = TS.Load(ref c, 0), c01 = TS.Load(ref c, w1), c02 = TS.Load(ref c, w2), c03 = TS.Load(ref c, w3);
-        TV c10 = TS.Load(ref c1, 0), c11 = TS.Load(ref c1, w1), c12 = TS.Load(ref c1, w2), c13 = TS.Load(ref c1, w3);
-        TV c20 = TS.Load(ref c2, 0), c21 = TS.Load(ref c2, w1), c22 = TS.Load(ref c2, w2), c23 = TS.Load(ref c2, w3);
-        TV c30 = TS.Load(ref c3, 0), c31 = TS.Load(ref c3, w1), c32 = TS.Load(ref c3, w2), c33 = TS.Load(ref c3, w3);
-        for (int p = 0; p < kc; p++)
-        {
-            ref double bRow = ref Unsafe.Add(ref b, p * ldb);
-            ref double aCol = ref Unsafe.Add(ref a, p * ps);
-            TV b0 = TS.Load(ref bRow, 0), b1 = TS.Load(ref bRow, w1), b2 = TS.Load(ref bRow, w2), b3 = TS.Load(ref bRow, w3);
-            TV a0 = TS.Broadcast(aCol);
-            c00 = TS.MultiplyAdd(a0, b0, c00); c01 = TS.MultiplyAdd(a0, b1, c01); c02 = TS.MultiplyAdd(a0, b2, c02); c03 = TS.MultiplyAdd(a0, b3, c03);
-            TV a1 = TS.Broadcast(Unsafe.Add(ref aCol, rs));
-            c10 = TS.MultiplyAdd(a1, b0, c10); c11 = TS.MultiplyAdd(a1, b1, c11); c12 = TS.MultiplyAdd(a1, b2, c12); c13 = TS.MultiplyAdd(a1, b3, c13);
-            TV a2 = TS.Broadcast(Unsafe.Add(ref aCol, 2 * rs));
-            c20 = TS.MultiplyAdd(a2, b0, c20); c21 = TS.MultiplyAdd(a2, b1, c21); c22 = TS.MultiplyAdd(a2, b2, c22); c23 = TS.MultiplyAdd(a2, b3, c23);
-            TV a3 = TS.Broadcast(Unsafe.Add(ref aCol, 3 * rs));
-            c30 = TS.MultiplyAdd(a3, b0, c30); c31 = TS.MultiplyAdd(a3, b1, c31); c32 = TS.MultiplyAdd(a3, b2, c32); c33 = TS.MultiplyAdd(a3, b3, c33);
-        }
-
-        TS.Store(c00, ref c, 0); TS.Store(c01, ref c, w1); TS.Store(c02, ref c, w2); TS.Store(c03, ref c, w3);
-        TS.Store(c10, ref c1, 0); TS.Store(c11, ref c1, w1); TS.Store(c12, ref c1, w2); TS.Store(c13, ref c1, w3);
-        TS.Store(c20, ref c2, 0); TS.Store(c21, ref c2, w1); TS.Store(c22, ref c2, w2); TS.Store(c23, ref c2, w3);
-        TS.Store(c30, ref c3, 0); TS.Store(c31, ref c3, w1); TS.Store(c32, ref c3, w2); TS.Store(c33, ref c3, w3);
-    }
-
-    // c[0..6, 0..2w) += Σ_p a[r·rs + p·ps] · b[p·ldb, 0..2w): 12 accumulators, 2 loads and 6 broadcasts per 12 FMAs.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block6x2<TS, TV>(ref double a, nint rs, nint ps, ref double b, nint ldb, ref double c, nint ldc, int kc)
-        where TS : struct, ISimd<TV>
-        where TV : struct
-    {
-        nuint w1 = (nuint)TS.Count;
-        ref double c1 = ref Unsafe.Add(ref c, ldc);
-        ref double c2 = ref Unsafe.Add(ref c1, ldc);
-        ref double c3 = ref Unsafe.Add(ref c2, ldc);
-        ref double c4 = ref Unsafe.Add(ref c3, ldc);
-        ref double c5 = ref Unsafe.Add(ref c4, ldc);
-        TV c00 = TS.Load(ref c, 0), c01 = TS.Load(ref c, w1);
-        TV c10 = TS.Load(ref c1, 0), c11 = TS.Load(ref c1, w1);
-        TV c20 = TS.Load(ref c2, 0), c21 = TS.Load(ref c2, w1);
-        TV c30 = TS.Load(ref c3, 0), c31 = TS.Load(ref c3, w1);
-        TV c40 = TS.Load(ref c4, 0), c41 = TS.Load(ref c4, w1);
-        TV c50 = TS.Load(ref c5, 0), c51 = TS.Load(ref c5, w1);
-        for (int p = 0; p < kc; p++)
-        {
-            ref double bRow = ref Unsafe.Add(ref b, p * ldb);
-            ref double aCol = ref Unsafe.Add(ref a, p * ps);
-            TV b0 = TS.Load(ref bRow, 0), b1 = TS.Load(ref bRow, w1);
-            TV a0 = TS.Broadcast(aCol);
-            c00 = TS.MultiplyAdd(a0, b0, c00); c01 = TS.MultiplyAdd(a0, b1, c01);
-            TV a1 = TS.Broadcast(Unsafe.Add(ref aCol, rs));
-            c10 = TS.MultiplyAdd(a1, b0, c10); c11 = TS.MultiplyAdd(a1, b1, c11);
-            TV a2 = TS.Broadcast(Unsafe.Add(ref aCol, 2 * rs));
-            c20 = TS.MultiplyAdd(a2, b0, c20); c21 = TS.MultiplyAdd(a2, b1, c21);
-            TV a3 = TS.Broadcast(Unsafe.Add(ref aCol, 3 * rs));
-            c30 = TS.MultiplyAdd(a3, b0, c30); c31 = TS.MultiplyAdd(a3, b1, c31);
-            TV a4 = TS.Broadcast(Unsafe.Add(ref aCol, 4 * rs));
-            c40 = TS.MultiplyAdd(a4, b0, c40); c41 = TS.MultiplyAdd(a4, b1, c41);
-            TV a5 = TS.Broadcast(Unsafe.Add(ref aCol, 5 * rs));
-            c50 = TS.MultiplyAdd(a5, b0, c50); c51 = TS.MultiplyAdd(a5, b1, c51);
-        }
-
-        TS.Store(c00, ref c, 0); TS.Store(c01, ref c, w1);
-        TS.Store(c10, ref c1, 0); TS.Store(c11, ref c1, w1);
-        TS.Store(c20, ref c2, 0); TS.Store(c21, ref c2, w1);
-        TS.Store(c30, ref c3, 0); TS.Store(c31, ref c3, w1);
-        TS.Store(c40, ref c4, 0); TS.Store(c41, ref c4, w1);
-        TS.Store(c50, ref c5, 0); TS.Store(c51, ref c5, w1);
-    }
-
-    // c[0..4, 0..2w) += Σ_p a[r·rs + p·ps] · b[p·ldb, 0..2w)
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block4x2<TS, TV>(ref double a, nint rs, nint ps, ref double b, nint ldb, ref double c, nint ldc, int kc)
-        where TS : struct, ISimd<TV>
-        where TV : struct
-    {
-        nuint w1 = (nuint)TS.Count;
-        ref double c1 = ref Unsafe.Add(ref c, ldc);
-        ref double c2 = ref Unsafe.Add(ref c1, ldc);
-        ref double c3 = ref Unsafe.Add(ref c2, ldc);
-        TV c00 = TS.Load(ref c, 0), c01 = TS.Load(ref c, w1);
-        TV c10 = TS.Load(ref c1, 0), c11 = TS.Load(ref c1, w1);
-        TV c20 = TS.Load(ref c2, 0), c21 = TS.Load(ref c2, w1);
-        TV c30 = TS.Load(ref c3, 0), c31 = TS.Load(ref c3, w1);
-        for (int p = 0; p < kc; p++)
-        {
-            ref double bRow = ref Unsafe.Add(ref b, p * ldb);
-            ref double aCol = ref Unsafe.Add(ref a, p * ps);
-            TV b0 = TS.Load(ref bRow, 0), b1 = TS.Load(ref bRow, w1);
-            TV a0 = TS.Broadcast(aCol);
-            c00 = TS.MultiplyAdd(a0, b0, c00); c01 = TS.MultiplyAdd(a0, b1, c01);
-            TV a1 = TS.Broadcast(Unsafe.Add(ref aCol, rs));
-            c10 = TS.MultiplyAdd(a1, b0, c10); c11 = TS.MultiplyAdd(a1, b1, c11);
-            TV a2 = TS.Broadcast(Unsafe.Add(ref aCol, 2 * rs));
-            c20 = TS.MultiplyAdd(a2, b0, c20); c21 = TS.MultiplyAdd(a2, b1, c21);
-            TV a3 = TS.Broadcast(Unsafe.Add(ref aCol, 3 * rs));
-            c30 = TS.MultiplyAdd(a3, b0, c30); c31 = TS.MultiplyAdd(a3, b1, c31);
-        }
-
-        TS.Store(c00, ref c, 0); TS.Store(c01, ref c, w1);
-        TS.Store(c10, ref c1, 0); TS.Store(c11, ref c1, w1);
-        TS.Store(c20, ref c2, 0); TS.Store(c21, ref c2, w1);
-        TS.Store(c30, ref c3, 0); TS.Store(c31, ref c3, w1);
-    }
-
-    // c[0, 0..w) += Σ_p a[p·ps] · b[p·ldb, 0..w), with four accumulators so consecutive FMAs do not wait on each other.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block1x1<TS, TV>(ref double a, nint ps, ref double b, nint ldb, ref double c, int kc)
-        where TS : struct, ISimd<TV>
-        where TV : struct
-    {
-        TV acc0 = TS.Load(ref c, 0), acc1 = TS.Zero, acc2 = TS.Zero, acc3 = TS.Zero;
-        int p = 0;
-        for (; p + 4 <= kc; p += 4)
-        {
-            acc0 = TS.MultiplyAdd(TS.Broadcast(Unsafe.Add(ref a, p * ps)), TS.Load(ref b, (nuint)(p * ldb)), acc0);
-            acc1 = TS.MultiplyAdd(TS.Broadcast(Unsafe.Add(ref a, (p + 1) * ps)), TS.Load(ref b, (nuint)((p + 1) * ldb)), acc1);
-            acc2 = TS.MultiplyAdd(TS.Broadcast(Unsafe.Add(ref a, (p + 2) * ps)), TS.Load(ref b, (nuint)((p + 2) * ldb)), acc2);
-            acc3 = TS.MultiplyAdd(TS.Broadcast(Unsafe.Add(ref a, (p + 3) * ps)), TS.Load(ref b, (nuint)((p + 3) * ldb)), acc3);
-        }
-
-        for (; p < kc; p++)
-        {
-            acc0 = TS.MultiplyAdd(TS.Broadcast(Unsafe.Add(ref a, p * ps)), TS.Load(ref b, (nuint)(p * ldb)), acc0);
-        }
-
-        TS.Store(TS.Add(TS.Add(acc0, acc1), TS.Add(acc2, acc3)), ref c, 0);
+        ThrowHelper.CheckLength(a.Length, (long)m * k, nameof(a), "[m, k], or [k, m] when transposed");
+        ThrowHelper.CheckLength(b.Length, (long)k * n, nameof(b), "[k, n]");
+        ThrowHelper.CheckLength(c.Length, (long)m * n, nameof(c), "[m, n]");
     }
 }
 
-public static partial class ScalarKernels
+/// <summary>A block dimension known to the JIT: the struct type argument makes it a constant in each specialisation.</summary>
+internal interface IBlockSize
 {
-    /// <summary>C ← C + op(A) B (see <see cref="Kernels.MatMulAccumulate"/>).</summary>
-    public static void MatMulAccumulate(int m, int k, int n, ReadOnlySpan<double> a, bool transposeA, ReadOnlySpan<double> b, Span<double> c)
-    {
-        Kernels.CheckMatMul(m, k, n, a, b, c);
-        for (int i = 0; i < m; i++)
-        {
-            for (int j = 0; j < n; j++)
-            {
-                double sum = 0;
-                for (int p = 0; p < k; p++)
-                {
-                    double aip = transposeA ? a[(p * m) + i] : a[(i * k) + p];
-                    sum += aip * b[(p * n) + j];
-                }
+    static abstract int Value { get; }
+}
 
-                c[(i * n) + j] += sum;
+internal readonly struct Size1 : IBlockSize
+{
+    public static int Value => 1;
+}
+
+internal readonly struct Size2 : IBlockSize
+{
+    public static int Value => 2;
+}
+
+internal readonly struct Size4 : IBlockSize
+{
+    public static int Value => 4;
+}
+
+internal readonly struct Size6 : IBlockSize
+{
+    public static int Value => 6;
+}
+
+/// <summary>C: [m, n] += op(A): [m, k] · B: [k, n] (see <see cref="Kernels.MatMulAccumulate"/>); shapes already checked.</summary>
+internal readonly ref struct MatMulKernel(int m, int k, int n, ReadOnlySpan<double> a, bool transposeA, ReadOnlySpan<double> b, Span<double> c) : IWidthKernel
+{
+    /// <summary>Rows of the inner dimension processed per cache block (a 128×32 panel of B is 32 KiB: L1).</summary>
+    private const int InnerBlock = 128;
+
+    private readonly ReadOnlySpan<double> _a = a, _b = b;
+    private readonly Span<double> _c = c;
+
+    private nint RowStride => transposeA ? 1 : k;   // distance between op(A)[i, p] and op(A)[i + 1, p]
+
+    private nint InnerStride => transposeA ? m : 1; // distance between op(A)[i, p] and op(A)[i, p + 1]
+
+    // The inner dimension is cut into blocks of InnerBlock so the panel of B being reused stays in L1; C is stored
+    // and reloaded between inner blocks, which leaves every chain unchanged. Columns run in registers of TS as far as
+    // whole registers go, the rest one lane at a time through the same blocks.
+    public void Run<TS, TV>()
+        where TS : struct, ISimd<TV>
+        where TV : struct
+    {
+        for (int p0 = 0; p0 < k; p0 += InnerBlock)
+        {
+            int kc = Math.Min(InnerBlock, k - p0);
+            int j = Panel<TS, TV>(p0, kc, 0);
+            Panel<SimdScalar, double>(p0, kc, j);
+        }
+    }
+
+    // Columns j0.. of C over the inner block [p0, p0 + kc) in whole registers of TS; returns the first column left.
+    // Register blocks: 6 rows × 4 registers where there are 32 registers (AVX-512), else 6 × 2; fewer rows at the end.
+    private int Panel<TS, TV>(int p0, int kc, int j0)
+        where TS : struct, ISimd<TV>
+        where TV : struct
+    {
+        int width = TS.Count, j = j0;
+        if (width >= 8)
+        {
+            for (; j + (4 * width) <= n; j += 4 * width)
+            {
+                Rows<TS, TV, Size4>(p0, kc, j);
             }
         }
+
+        for (; j + (2 * width) <= n; j += 2 * width)
+        {
+            Rows<TS, TV, Size2>(p0, kc, j);
+        }
+
+        for (; j + width <= n; j += width)
+        {
+            Rows<TS, TV, Size1>(p0, kc, j);
+        }
+
+        return j;
+    }
+
+    // All rows of C for the TC registers of columns starting at j.
+    private void Rows<TS, TV, TC>(int p0, int kc, int j)
+        where TS : struct, ISimd<TV>
+        where TV : struct
+        where TC : struct, IBlockSize
+    {
+        ref double ap = ref Unsafe.Add(ref MemoryMarshal.GetReference(_a), p0 * InnerStride);
+        ref double bp = ref Unsafe.Add(ref MemoryMarshal.GetReference(_b), ((nint)p0 * n) + j);
+        ref double c0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(_c), j);
+        nint rs = RowStride, ps = InnerStride;
+        int i = 0;
+        for (; i + 6 <= m; i += 6)
+        {
+            Block<TS, TV, Size6, TC>(ref Unsafe.Add(ref ap, i * rs), rs, ps, ref bp, n, ref Unsafe.Add(ref c0, (nint)i * n), n, kc);
+        }
+
+        for (; i + 4 <= m; i += 4)
+        {
+            Block<TS, TV, Size4, TC>(ref Unsafe.Add(ref ap, i * rs), rs, ps, ref bp, n, ref Unsafe.Add(ref c0, (nint)i * n), n, kc);
+        }
+
+        for (; i < m; i++)
+        {
+            Block<TS, TV, Size1, TC>(ref Unsafe.Add(ref ap, i * rs), rs, ps, ref bp, n, ref Unsafe.Add(ref c0, (nint)i * n), n, kc);
+        }
+    }
+
+
+    // c[0..R, 0..C registers) ← fma(a[r·rs + p·ps], b[p·ldb, ·], c) for p ascending: R·C accumulators, C loads and R
+    // broadcasts per R·C fused multiply-adds. R and C are JIT-time constants, so the unused accumulators vanish.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Block<TS, TV, TR, TC>(ref double a, nint rs, nint ps, ref double b, nint ldb, ref double c, nint ldc, int kc)
+        where TS : struct, ISimd<TV>
+        where TV : struct
+        where TR : struct, IBlockSize
+        where TC : struct, IBlockSize
+    {
+        int rows = TR.Value, cols = TC.Value;
+        nuint w1 = (nuint)TS.Count, w2 = 2 * w1, w3 = 3 * w1;
+        ref double c1 = ref rows > 1 ? ref Unsafe.Add(ref c, ldc) : ref c; // row 1, used only when rows > 1
+        ref double c2 = ref rows > 2 ? ref Unsafe.Add(ref c1, ldc) : ref c; // row 2, used only when rows > 2
+        ref double c3 = ref rows > 3 ? ref Unsafe.Add(ref c2, ldc) : ref c; // row 3, used only when rows > 3
+        ref double c4 = ref rows > 4 ? ref Unsafe.Add(ref c3, ldc) : ref c; // row 4, used only when rows > 4
+        ref double c5 = ref rows > 5 ? ref Unsafe.Add(ref c4, ldc) : ref c; // row 5, used only when rows > 5
+        TV a00 = TS.Zero, a01 = TS.Zero, a02 = TS.Zero, a03 = TS.Zero;
+        TV a10 = TS.Zero, a11 = TS.Zero, a12 = TS.Zero, a13 = TS.Zero;
+        TV a20 = TS.Zero, a21 = TS.Zero, a22 = TS.Zero, a23 = TS.Zero;
+        TV a30 = TS.Zero, a31 = TS.Zero, a32 = TS.Zero, a33 = TS.Zero;
+        TV a40 = TS.Zero, a41 = TS.Zero, a42 = TS.Zero, a43 = TS.Zero;
+        TV a50 = TS.Zero, a51 = TS.Zero, a52 = TS.Zero, a53 = TS.Zero;
+        a00 = TS.Load(ref c, 0);
+        if (cols > 1) { a01 = TS.Load(ref c, w1); }
+        if (cols > 2) { a02 = TS.Load(ref c, w2); }
+        if (cols > 3) { a03 = TS.Load(ref c, w3); }
+        if (rows > 1) { a10 = TS.Load(ref c1, 0); }
+        if (rows > 1 && cols > 1) { a11 = TS.Load(ref c1, w1); }
+        if (rows > 1 && cols > 2) { a12 = TS.Load(ref c1, w2); }
+        if (rows > 1 && cols > 3) { a13 = TS.Load(ref c1, w3); }
+        if (rows > 2) { a20 = TS.Load(ref c2, 0); }
+        if (rows > 2 && cols > 1) { a21 = TS.Load(ref c2, w1); }
+        if (rows > 2 && cols > 2) { a22 = TS.Load(ref c2, w2); }
+        if (rows > 2 && cols > 3) { a23 = TS.Load(ref c2, w3); }
+        if (rows > 3) { a30 = TS.Load(ref c3, 0); }
+        if (rows > 3 && cols > 1) { a31 = TS.Load(ref c3, w1); }
+        if (rows > 3 && cols > 2) { a32 = TS.Load(ref c3, w2); }
+        if (rows > 3 && cols > 3) { a33 = TS.Load(ref c3, w3); }
+        if (rows > 4) { a40 = TS.Load(ref c4, 0); }
+        if (rows > 4 && cols > 1) { a41 = TS.Load(ref c4, w1); }
+        if (rows > 4 && cols > 2) { a42 = TS.Load(ref c4, w2); }
+        if (rows > 4 && cols > 3) { a43 = TS.Load(ref c4, w3); }
+        if (rows > 5) { a50 = TS.Load(ref c5, 0); }
+        if (rows > 5 && cols > 1) { a51 = TS.Load(ref c5, w1); }
+        if (rows > 5 && cols > 2) { a52 = TS.Load(ref c5, w2); }
+        if (rows > 5 && cols > 3) { a53 = TS.Load(ref c5, w3); }
+        for (int p = 0; p < kc; p++)
+        {
+            ref double bRow = ref Unsafe.Add(ref b, p * ldb);
+            ref double aCol = ref Unsafe.Add(ref a, p * ps);
+            TV b0 = TS.Load(ref bRow, 0), b1 = cols > 1 ? TS.Load(ref bRow, w1) : TS.Zero;
+            TV b2 = cols > 2 ? TS.Load(ref bRow, w2) : TS.Zero, b3 = cols > 3 ? TS.Load(ref bRow, w3) : TS.Zero;
+            {
+                TV s = TS.Broadcast(aCol);
+                a00 = TS.MultiplyAdd(s, b0, a00);
+                if (cols > 1) { a01 = TS.MultiplyAdd(s, b1, a01); }
+                if (cols > 2) { a02 = TS.MultiplyAdd(s, b2, a02); }
+                if (cols > 3) { a03 = TS.MultiplyAdd(s, b3, a03); }
+            }
+
+            if (rows > 1)
+            {
+                TV s = TS.Broadcast(Unsafe.Add(ref aCol, rs));
+                a10 = TS.MultiplyAdd(s, b0, a10);
+                if (cols > 1) { a11 = TS.MultiplyAdd(s, b1, a11); }
+                if (cols > 2) { a12 = TS.MultiplyAdd(s, b2, a12); }
+                if (cols > 3) { a13 = TS.MultiplyAdd(s, b3, a13); }
+            }
+
+            if (rows > 2)
+            {
+                TV s = TS.Broadcast(Unsafe.Add(ref aCol, 2 * rs));
+                a20 = TS.MultiplyAdd(s, b0, a20);
+                if (cols > 1) { a21 = TS.MultiplyAdd(s, b1, a21); }
+                if (cols > 2) { a22 = TS.MultiplyAdd(s, b2, a22); }
+                if (cols > 3) { a23 = TS.MultiplyAdd(s, b3, a23); }
+            }
+
+            if (rows > 3)
+            {
+                TV s = TS.Broadcast(Unsafe.Add(ref aCol, 3 * rs));
+                a30 = TS.MultiplyAdd(s, b0, a30);
+                if (cols > 1) { a31 = TS.MultiplyAdd(s, b1, a31); }
+                if (cols > 2) { a32 = TS.MultiplyAdd(s, b2, a32); }
+                if (cols > 3) { a33 = TS.MultiplyAdd(s, b3, a33); }
+            }
+
+            if (rows > 4)
+            {
+                TV s = TS.Broadcast(Unsafe.Add(ref aCol, 4 * rs));
+                a40 = TS.MultiplyAdd(s, b0, a40);
+                if (cols > 1) { a41 = TS.MultiplyAdd(s, b1, a41); }
+                if (cols > 2) { a42 = TS.MultiplyAdd(s, b2, a42); }
+                if (cols > 3) { a43 = TS.MultiplyAdd(s, b3, a43); }
+            }
+
+            if (rows > 5)
+            {
+                TV s = TS.Broadcast(Unsafe.Add(ref aCol, 5 * rs));
+                a50 = TS.MultiplyAdd(s, b0, a50);
+                if (cols > 1) { a51 = TS.MultiplyAdd(s, b1, a51); }
+                if (cols > 2) { a52 = TS.MultiplyAdd(s, b2, a52); }
+                if (cols > 3) { a53 = TS.MultiplyAdd(s, b3, a53); }
+            }
+        }
+
+        TS.Store(a00, ref c, 0);
+        if (cols > 1) { TS.Store(a01, ref c, w1); }
+        if (cols > 2) { TS.Store(a02, ref c, w2); }
+        if (cols > 3) { TS.Store(a03, ref c, w3); }
+        if (rows > 1) { TS.Store(a10, ref c1, 0); }
+        if (rows > 1 && cols > 1) { TS.Store(a11, ref c1, w1); }
+        if (rows > 1 && cols > 2) { TS.Store(a12, ref c1, w2); }
+        if (rows > 1 && cols > 3) { TS.Store(a13, ref c1, w3); }
+        if (rows > 2) { TS.Store(a20, ref c2, 0); }
+        if (rows > 2 && cols > 1) { TS.Store(a21, ref c2, w1); }
+        if (rows > 2 && cols > 2) { TS.Store(a22, ref c2, w2); }
+        if (rows > 2 && cols > 3) { TS.Store(a23, ref c2, w3); }
+        if (rows > 3) { TS.Store(a30, ref c3, 0); }
+        if (rows > 3 && cols > 1) { TS.Store(a31, ref c3, w1); }
+        if (rows > 3 && cols > 2) { TS.Store(a32, ref c3, w2); }
+        if (rows > 3 && cols > 3) { TS.Store(a33, ref c3, w3); }
+        if (rows > 4) { TS.Store(a40, ref c4, 0); }
+        if (rows > 4 && cols > 1) { TS.Store(a41, ref c4, w1); }
+        if (rows > 4 && cols > 2) { TS.Store(a42, ref c4, w2); }
+        if (rows > 4 && cols > 3) { TS.Store(a43, ref c4, w3); }
+        if (rows > 5) { TS.Store(a50, ref c5, 0); }
+        if (rows > 5 && cols > 1) { TS.Store(a51, ref c5, w1); }
+        if (rows > 5 && cols > 2) { TS.Store(a52, ref c5, w2); }
+        if (rows > 5 && cols > 3) { TS.Store(a53, ref c5, w3); }
     }
 }

@@ -4,11 +4,17 @@ using System.Runtime.Intrinsics;
 namespace PolicyGradient.Numerics;
 
 /// <summary>
-/// The few vector operations the hand-written kernels need, abstracted over the register width so that
-/// one generic kernel body serves <see cref="Vector512{T}"/>, <see cref="Vector256{T}"/> and
-/// <see cref="Vector128{T}"/>. The JIT specialises each kernel per width (struct type arguments) and
-/// inlines these members, so the abstraction costs nothing at run time.
+/// The operations the hand-written kernels are built from, abstracted over the register width so that one generic
+/// kernel body serves <see cref="Vector512{T}"/>, <see cref="Vector256{T}"/>, <see cref="Vector128{T}"/> and plain
+/// <see cref="double"/> (<see cref="SimdScalar"/>, one lane). The JIT specialises each kernel per width (struct type
+/// arguments) and inlines these members, so the abstraction costs nothing at run time.
 /// </summary>
+/// <remarks>
+/// Every member is an exactly specified IEEE 754 operation applied lane by lane (correctly rounded +, −, ×, ÷ and
+/// fused multiply-add; comparisons; bit operations on the 64-bit pattern), so a lane computes the same bits at every
+/// width: this is what makes the kernels' results independent of the instruction set. Nothing here may use an
+/// "estimate", a "native" min/max or a horizontal sum, whose results differ between instruction sets.
+/// </remarks>
 /// <typeparam name="TV">The vector type, e.g. <c>Vector512&lt;double&gt;</c>.</typeparam>
 internal interface ISimd<TV>
     where TV : struct
@@ -23,41 +29,131 @@ internal interface ISimd<TV>
 
     static abstract TV Broadcast(double value);
 
+    /// <summary>Every lane holds the 64-bit pattern <paramref name="pattern"/>.</summary>
+    static abstract TV Bits(ulong pattern);
+
     static abstract TV Load(ref readonly double source, nuint offset);
 
     static abstract void Store(TV value, ref double destination, nuint offset);
 
-    /// <summary>a·b + c, fused where the hardware has FMA.</summary>
+    /// <summary>a·b + c rounded once (fused multiply-add; correctly rounded in software where the CPU has no FMA).</summary>
     static abstract TV MultiplyAdd(TV a, TV b, TV c);
 
     static abstract TV Multiply(TV a, TV b);
 
-    static abstract TV Subtract(TV a, TV b);
-
-    /// <summary>value where mask &gt; 0, else 0 (the ReLU derivative applied to value).</summary>
-    static abstract TV WherePositive(TV mask, TV value);
-
-    /// <summary>Horizontal sum of the lanes.</summary>
-    static abstract double Sum(TV value);
-
     static abstract TV Add(TV a, TV b);
+
+    static abstract TV Subtract(TV a, TV b);
 
     static abstract TV Divide(TV a, TV b);
 
-    /// <summary>The hardware minimum (which operand a NaN yields is platform-defined).</summary>
-    static abstract TV Min(TV a, TV b);
+    /// <summary>All-ones lanes where a &gt; b, zero elsewhere (false for NaN).</summary>
+    static abstract TV GreaterThan(TV a, TV b);
 
-    /// <summary>|value| (clears the sign bit).</summary>
-    static abstract TV Abs(TV value);
+    /// <summary>All-ones lanes where a &lt; b, zero elsewhere (false for NaN).</summary>
+    static abstract TV LessThan(TV a, TV b);
 
-    /// <summary>A non-negative magnitude given the sign bit of sign (a bitwise OR, no IEEE special cases).</summary>
-    static abstract TV CopySign(TV magnitude, TV sign);
+    /// <summary>All-ones lanes where a = b (IEEE: +0 = −0, NaN ≠ NaN), zero elsewhere.</summary>
+    static abstract TV Equal(TV a, TV b);
 
-    /// <summary>
-    /// 2^k for t = k + 1.5·2⁵² (k a small integer held in the low mantissa bits of t): the exponent field
-    /// (bits(t) − bits(1.5·2⁵²) + 1023) shifted into place.
-    /// </summary>
-    static abstract TV PowerOfTwo(TV t);
+    /// <summary>Bitwise (mask ∧ whenTrue) ∨ (¬mask ∧ whenFalse); masks come from the comparisons above.</summary>
+    static abstract TV Select(TV mask, TV whenTrue, TV whenFalse);
+
+    static abstract TV And(TV a, TV b);
+
+    static abstract TV Or(TV a, TV b);
+
+    static abstract TV Xor(TV a, TV b);
+
+    /// <summary>The bit patterns added as 64-bit two's-complement integers.</summary>
+    static abstract TV IntegerAdd(TV a, TV b);
+
+    /// <summary>The bit patterns subtracted as 64-bit two's-complement integers.</summary>
+    static abstract TV IntegerSubtract(TV a, TV b);
+
+    static abstract TV ShiftLeft(TV value, int count);
+
+    static abstract TV ShiftRightLogical(TV value, int count);
+
+    static abstract TV ShiftRightArithmetic(TV value, int count);
+}
+
+/// <summary>One lane: the width the kernels run at without vector hardware, and their remainders at every width.</summary>
+internal readonly struct SimdScalar : ISimd<double>
+{
+    public static bool IsAccelerated => true;
+    public static int Count => 1;
+    public static double Zero => 0.0;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Broadcast(double value) => value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Bits(ulong pattern) => BitConverter.UInt64BitsToDouble(pattern);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Load(ref readonly double source, nuint offset) => Unsafe.Add(ref Unsafe.AsRef(in source), offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(double value, ref double destination, nuint offset) => Unsafe.Add(ref destination, offset) = value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double MultiplyAdd(double a, double b, double c) => Math.FusedMultiplyAdd(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Multiply(double a, double b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Add(double a, double b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Subtract(double a, double b) => a - b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Divide(double a, double b) => a / b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double GreaterThan(double a, double b) => Mask(a > b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double LessThan(double a, double b) => Mask(a < b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Equal(double a, double b) => Mask(a == b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Select(double mask, double whenTrue, double whenFalse) =>
+        BitConverter.DoubleToUInt64Bits(mask) != 0 ? whenTrue : whenFalse;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double And(double a, double b) => FromBits(ToBits(a) & ToBits(b));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Or(double a, double b) => FromBits(ToBits(a) | ToBits(b));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Xor(double a, double b) => FromBits(ToBits(a) ^ ToBits(b));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double IntegerAdd(double a, double b) => FromBits(ToBits(a) + ToBits(b));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double IntegerSubtract(double a, double b) => FromBits(ToBits(a) - ToBits(b));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double ShiftLeft(double value, int count) => FromBits(ToBits(value) << count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double ShiftRightLogical(double value, int count) => FromBits(ToBits(value) >>> count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double ShiftRightArithmetic(double value, int count) => BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(value) >> count);
+
+    private static ulong ToBits(double value) => BitConverter.DoubleToUInt64Bits(value);
+
+    private static double FromBits(ulong bits) => BitConverter.UInt64BitsToDouble(bits);
+
+    private static double Mask(bool condition) => condition ? BitConverter.UInt64BitsToDouble(ulong.MaxValue) : 0.0;
 }
 
 /// <summary>512-bit registers: 8 doubles.</summary>
@@ -71,45 +167,65 @@ internal readonly struct Simd512 : ISimd<Vector512<double>>
     public static Vector512<double> Broadcast(double value) => Vector512.Create(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Bits(ulong pattern) => Vector512.Create(pattern).AsDouble();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> Load(ref readonly double source, nuint offset) => Vector512.LoadUnsafe(in source, offset);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector512<double> value, ref double destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<double> MultiplyAdd(Vector512<double> a, Vector512<double> b, Vector512<double> c) => Vector512.MultiplyAddEstimate(a, b, c);
+    public static Vector512<double> MultiplyAdd(Vector512<double> a, Vector512<double> b, Vector512<double> c) => Vector512.FusedMultiplyAdd(a, b, c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> Multiply(Vector512<double> a, Vector512<double> b) => a * b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<double> Subtract(Vector512<double> a, Vector512<double> b) => a - b;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<double> WherePositive(Vector512<double> mask, Vector512<double> value) =>
-        Vector512.ConditionalSelect(Vector512.GreaterThan(mask, Vector512<double>.Zero), value, Vector512<double>.Zero);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double Sum(Vector512<double> value) => Vector512.Sum(value);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> Add(Vector512<double> a, Vector512<double> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Subtract(Vector512<double> a, Vector512<double> b) => a - b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> Divide(Vector512<double> a, Vector512<double> b) => a / b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<double> Min(Vector512<double> a, Vector512<double> b) => Vector512.MinNative(a, b);
+    public static Vector512<double> GreaterThan(Vector512<double> a, Vector512<double> b) => Vector512.GreaterThan(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<double> Abs(Vector512<double> value) => Vector512.AndNot(value, Vector512.Create(-0.0));
+    public static Vector512<double> LessThan(Vector512<double> a, Vector512<double> b) => Vector512.LessThan(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<double> CopySign(Vector512<double> magnitude, Vector512<double> sign) => magnitude | (sign & Vector512.Create(-0.0));
+    public static Vector512<double> Equal(Vector512<double> a, Vector512<double> b) => Vector512.Equals(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<double> PowerOfTwo(Vector512<double> t) =>
-        Vector512.ShiftLeft(t.AsUInt64() - Vector512.Create(Simd.MagicBits - 1023), 52).AsDouble();
+    public static Vector512<double> Select(Vector512<double> mask, Vector512<double> whenTrue, Vector512<double> whenFalse) =>
+        Vector512.ConditionalSelect(mask, whenTrue, whenFalse);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> And(Vector512<double> a, Vector512<double> b) => a & b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Or(Vector512<double> a, Vector512<double> b) => a | b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Xor(Vector512<double> a, Vector512<double> b) => a ^ b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> IntegerAdd(Vector512<double> a, Vector512<double> b) => (a.AsInt64() + b.AsInt64()).AsDouble();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> IntegerSubtract(Vector512<double> a, Vector512<double> b) => (a.AsInt64() - b.AsInt64()).AsDouble();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> ShiftLeft(Vector512<double> value, int count) => Vector512.ShiftLeft(value.AsUInt64(), count).AsDouble();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> ShiftRightLogical(Vector512<double> value, int count) => Vector512.ShiftRightLogical(value.AsUInt64(), count).AsDouble();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> ShiftRightArithmetic(Vector512<double> value, int count) => Vector512.ShiftRightArithmetic(value.AsInt64(), count).AsDouble();
 }
 
 /// <summary>256-bit registers: 4 doubles.</summary>
@@ -123,45 +239,65 @@ internal readonly struct Simd256 : ISimd<Vector256<double>>
     public static Vector256<double> Broadcast(double value) => Vector256.Create(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Bits(ulong pattern) => Vector256.Create(pattern).AsDouble();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Load(ref readonly double source, nuint offset) => Vector256.LoadUnsafe(in source, offset);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector256<double> value, ref double destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> MultiplyAdd(Vector256<double> a, Vector256<double> b, Vector256<double> c) => Vector256.MultiplyAddEstimate(a, b, c);
+    public static Vector256<double> MultiplyAdd(Vector256<double> a, Vector256<double> b, Vector256<double> c) => Vector256.FusedMultiplyAdd(a, b, c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Multiply(Vector256<double> a, Vector256<double> b) => a * b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> Subtract(Vector256<double> a, Vector256<double> b) => a - b;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> WherePositive(Vector256<double> mask, Vector256<double> value) =>
-        Vector256.ConditionalSelect(Vector256.GreaterThan(mask, Vector256<double>.Zero), value, Vector256<double>.Zero);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double Sum(Vector256<double> value) => Vector256.Sum(value);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Add(Vector256<double> a, Vector256<double> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Subtract(Vector256<double> a, Vector256<double> b) => a - b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Divide(Vector256<double> a, Vector256<double> b) => a / b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> Min(Vector256<double> a, Vector256<double> b) => Vector256.MinNative(a, b);
+    public static Vector256<double> GreaterThan(Vector256<double> a, Vector256<double> b) => Vector256.GreaterThan(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> Abs(Vector256<double> value) => Vector256.AndNot(value, Vector256.Create(-0.0));
+    public static Vector256<double> LessThan(Vector256<double> a, Vector256<double> b) => Vector256.LessThan(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> CopySign(Vector256<double> magnitude, Vector256<double> sign) => magnitude | (sign & Vector256.Create(-0.0));
+    public static Vector256<double> Equal(Vector256<double> a, Vector256<double> b) => Vector256.Equals(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> PowerOfTwo(Vector256<double> t) =>
-        Vector256.ShiftLeft(t.AsUInt64() - Vector256.Create(Simd.MagicBits - 1023), 52).AsDouble();
+    public static Vector256<double> Select(Vector256<double> mask, Vector256<double> whenTrue, Vector256<double> whenFalse) =>
+        Vector256.ConditionalSelect(mask, whenTrue, whenFalse);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> And(Vector256<double> a, Vector256<double> b) => a & b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Or(Vector256<double> a, Vector256<double> b) => a | b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Xor(Vector256<double> a, Vector256<double> b) => a ^ b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> IntegerAdd(Vector256<double> a, Vector256<double> b) => (a.AsInt64() + b.AsInt64()).AsDouble();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> IntegerSubtract(Vector256<double> a, Vector256<double> b) => (a.AsInt64() - b.AsInt64()).AsDouble();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> ShiftLeft(Vector256<double> value, int count) => Vector256.ShiftLeft(value.AsUInt64(), count).AsDouble();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> ShiftRightLogical(Vector256<double> value, int count) => Vector256.ShiftRightLogical(value.AsUInt64(), count).AsDouble();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> ShiftRightArithmetic(Vector256<double> value, int count) => Vector256.ShiftRightArithmetic(value.AsInt64(), count).AsDouble();
 }
 
 /// <summary>128-bit registers: 2 doubles.</summary>
@@ -175,53 +311,63 @@ internal readonly struct Simd128 : ISimd<Vector128<double>>
     public static Vector128<double> Broadcast(double value) => Vector128.Create(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Bits(ulong pattern) => Vector128.Create(pattern).AsDouble();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<double> Load(ref readonly double source, nuint offset) => Vector128.LoadUnsafe(in source, offset);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector128<double> value, ref double destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<double> MultiplyAdd(Vector128<double> a, Vector128<double> b, Vector128<double> c) => Vector128.MultiplyAddEstimate(a, b, c);
+    public static Vector128<double> MultiplyAdd(Vector128<double> a, Vector128<double> b, Vector128<double> c) => Vector128.FusedMultiplyAdd(a, b, c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<double> Multiply(Vector128<double> a, Vector128<double> b) => a * b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<double> Subtract(Vector128<double> a, Vector128<double> b) => a - b;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<double> WherePositive(Vector128<double> mask, Vector128<double> value) =>
-        Vector128.ConditionalSelect(Vector128.GreaterThan(mask, Vector128<double>.Zero), value, Vector128<double>.Zero);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double Sum(Vector128<double> value) => Vector128.Sum(value);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<double> Add(Vector128<double> a, Vector128<double> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Subtract(Vector128<double> a, Vector128<double> b) => a - b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<double> Divide(Vector128<double> a, Vector128<double> b) => a / b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<double> Min(Vector128<double> a, Vector128<double> b) => Vector128.MinNative(a, b);
+    public static Vector128<double> GreaterThan(Vector128<double> a, Vector128<double> b) => Vector128.GreaterThan(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<double> Abs(Vector128<double> value) => Vector128.AndNot(value, Vector128.Create(-0.0));
+    public static Vector128<double> LessThan(Vector128<double> a, Vector128<double> b) => Vector128.LessThan(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<double> CopySign(Vector128<double> magnitude, Vector128<double> sign) => magnitude | (sign & Vector128.Create(-0.0));
+    public static Vector128<double> Equal(Vector128<double> a, Vector128<double> b) => Vector128.Equals(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<double> PowerOfTwo(Vector128<double> t) =>
-        Vector128.ShiftLeft(t.AsUInt64() - Vector128.Create(Simd.MagicBits - 1023), 52).AsDouble();
-}
+    public static Vector128<double> Select(Vector128<double> mask, Vector128<double> whenTrue, Vector128<double> whenFalse) =>
+        Vector128.ConditionalSelect(mask, whenTrue, whenFalse);
 
-/// <summary>Constants shared by the register widths.</summary>
-internal static class Simd
-{
-    /// <summary>1.5·2⁵²: adding it to |x| &lt; 2⁵¹ rounds x to an integer held in the low mantissa bits.</summary>
-    public const double RoundingMagic = 6755399441055744.0;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> And(Vector128<double> a, Vector128<double> b) => a & b;
 
-    /// <summary>The bit pattern of <see cref="RoundingMagic"/>.</summary>
-    public const ulong MagicBits = 0x4338000000000000UL;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Or(Vector128<double> a, Vector128<double> b) => a | b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Xor(Vector128<double> a, Vector128<double> b) => a ^ b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> IntegerAdd(Vector128<double> a, Vector128<double> b) => (a.AsInt64() + b.AsInt64()).AsDouble();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> IntegerSubtract(Vector128<double> a, Vector128<double> b) => (a.AsInt64() - b.AsInt64()).AsDouble();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> ShiftLeft(Vector128<double> value, int count) => Vector128.ShiftLeft(value.AsUInt64(), count).AsDouble();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> ShiftRightLogical(Vector128<double> value, int count) => Vector128.ShiftRightLogical(value.AsUInt64(), count).AsDouble();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> ShiftRightArithmetic(Vector128<double> value, int count) => Vector128.ShiftRightArithmetic(value.AsInt64(), count).AsDouble();
 }

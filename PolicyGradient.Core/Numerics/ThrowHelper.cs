@@ -10,7 +10,7 @@ namespace PolicyGradient.Numerics;
 internal static class ThrowHelper
 {
     /// <summary>Throws unless <paramref name="actual"/> equals <paramref name="expected"/>.</summary>
-    public static void CheckLength(int actual, int expected, string paramName, string shape)
+    public static void CheckLength(int actual, long expected, string paramName, string shape)
     {
         if (actual != expected)
         {
@@ -19,7 +19,7 @@ internal static class ThrowHelper
     }
 
     /// <summary>Throws unless <paramref name="actual"/> is at least <paramref name="minimum"/>.</summary>
-    public static void CheckMinimumLength(int actual, int minimum, string paramName, string shape)
+    public static void CheckMinimumLength(int actual, long minimum, string paramName, string shape)
     {
         if (actual < minimum)
         {
@@ -70,7 +70,7 @@ internal static class ThrowHelper
     }
 
     [DoesNotReturn]
-    private static void ThrowLength(int actual, int expected, string paramName, string shape) =>
+    private static void ThrowLength(int actual, long expected, string paramName, string shape) =>
         throw new ArgumentException(
             string.Create(CultureInfo.InvariantCulture, $"Expected length {expected} ({shape}), got {actual}."),
             paramName);

@@ -180,7 +180,7 @@ public sealed class Adam : Optimizer
         }
 
         int t = _t + 1;
-        double correction1 = 1 - Math.Pow(Beta1, t), correction2 = 1 - Math.Pow(Beta2, t);
+        double correction1 = 1 - Power(Beta1, t), correction2 = 1 - Power(Beta2, t);
         for (int k = 0; k < gradient.Length; k++)
         {
             double g = gradient[k] * scale;
@@ -188,6 +188,24 @@ public sealed class Adam : Optimizer
             _vNext[k] = (Beta2 * _v[k]) + ((1 - Beta2) * g * g);
             delta[k] = LearningRate * (_mNext[k] / correction1) / (Math.Sqrt(_vNext[k] / correction2) + Epsilon);
         }
+    }
+
+    // βᵗ by repeated squaring: IEEE multiplications only, so the same bits on every CPU and operating system
+    // (Math.Pow is the C runtime's, whose last bits differ between systems).
+    private static double Power(double beta, int t)
+    {
+        double result = 1, square = beta;
+        for (; t > 0; t >>= 1)
+        {
+            if ((t & 1) != 0)
+            {
+                result *= square;
+            }
+
+            square *= square;
+        }
+
+        return result;
     }
 
     /// <inheritdoc/>

@@ -85,12 +85,25 @@ public class Policy
 
     private ReadOnlySpan<double> ApproximatorParameters => _theta.AsSpan(0, Approximator.ParameterCount);
 
-    /// <summary>Creates a workspace for batched calls, processing up to <paramref name="capacity"/> rows at a time.</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> ≤ 0.</exception>
-    public PolicyWorkspace CreateWorkspace(int capacity = 256)
+    /// <summary>
+    /// Rows per chunk of a batched gradient, a constant of the definition (not of the thread count or a workspace's
+    /// capacity). A call on at most this many rows accumulates them into the gradient in ascending order (so it equals
+    /// row-by-row calls); a longer call does gradient += P₀ + P₁ + … in chunk order, each chunk's P_c summed from zero
+    /// over its rows in ascending order, so its bits are the same on any number of threads.
+    /// </summary>
+    public const int GradientChunkRows = 256;
+
+    /// <summary>
+    /// Creates a workspace for batched calls, processing up to <paramref name="capacity"/> rows at a time on
+    /// <paramref name="threads"/> threads (gradients over several chunks run their chunks in parallel; the bits do not
+    /// depend on the thread count).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> or <paramref name="threads"/> ≤ 0.</exception>
+    public PolicyWorkspace CreateWorkspace(int capacity = 256, int threads = 1)
     {
         ThrowHelper.CheckPositive(capacity, nameof(capacity));
-        return new PolicyWorkspace(this, capacity);
+        ThrowHelper.CheckPositive(threads, nameof(threads));
+        return new PolicyWorkspace(this, capacity, threads);
     }
 
     /// <summary>A short description, e.g. "mlp-softmax 4→[64, 64]→2".</summary>
@@ -104,6 +117,60 @@ public class Policy
         CheckObservation(observation);
         ThrowHelper.CheckLength(action.Length, ActionWidth, nameof(action), "[ActionWidth]");
         return Head.Sample(ForwardRow(observation), HeadParameters, random, action);
+    }
+
+    /// <summary>
+    /// The batched sample, one row per task instance: row r draws a_r ~ π(·|s_r) with its own
+    /// <paramref name="randoms"/>[r] into actions[r] and writes log π(a_r|s_r). observations: [rows, n];
+    /// actions: [rows, ActionWidth]; logProbabilities: [rows]. Row r gets the same bits as
+    /// <see cref="Sample(ReadOnlySpan{double}, Random, Span{double})"/> on s_r with the same generator state.
+    /// </summary>
+    /// <exception cref="ArgumentException">A shape, an observation, a null generator or the workspace is wrong; nothing is written.</exception>
+    public void Sample(ReadOnlySpan<double> observations, ReadOnlySpan<Random> randoms, Span<double> actions, Span<double> logProbabilities, PolicyWorkspace workspace)
+    {
+        int rows = randoms.Length;
+        CheckRows(rows, observations, workspace);
+        CheckRowMajor(actions.Length, rows, ActionWidth, nameof(actions), "[rows, ActionWidth], row-major");
+        ThrowHelper.CheckLength(logProbabilities.Length, rows, nameof(logProbabilities), "[rows] = randoms.Length");
+        foreach (Random random in randoms)
+        {
+            ArgumentNullException.ThrowIfNull(random, nameof(randoms));
+        }
+
+        int n = ObservationSize, w = ActionWidth, m = Approximator.OutputSize;
+        for (int start = 0; start < rows; start += workspace.Capacity)
+        {
+            int batch = Math.Min(workspace.Capacity, rows - start);
+            ReadOnlySpan<double> f = ForwardChunk(batch, observations.Slice(start * n, batch * n), workspace); // [B, m]
+            for (int r = 0; r < batch; r++)
+            {
+                logProbabilities[start + r] = Head.Sample(f.Slice(r * m, m), HeadParameters, randoms[start + r], actions.Slice((start + r) * w, w));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The batched mode: actions[r] = the most probable action at s_r and logProbabilities[r] = log π(actions[r]|s_r).
+    /// observations: [rows, n]; actions: [rows, ActionWidth]; logProbabilities: [rows].
+    /// </summary>
+    /// <exception cref="ArgumentException">A shape, an observation or the workspace is wrong; nothing is written.</exception>
+    public void Mode(ReadOnlySpan<double> observations, Span<double> actions, Span<double> logProbabilities, PolicyWorkspace workspace)
+    {
+        int rows = logProbabilities.Length;
+        CheckRows(rows, observations, workspace);
+        CheckRowMajor(actions.Length, rows, ActionWidth, nameof(actions), "[rows, ActionWidth], row-major");
+        int n = ObservationSize, w = ActionWidth, m = Approximator.OutputSize;
+        for (int start = 0; start < rows; start += workspace.Capacity)
+        {
+            int batch = Math.Min(workspace.Capacity, rows - start);
+            ReadOnlySpan<double> f = ForwardChunk(batch, observations.Slice(start * n, batch * n), workspace);
+            for (int r = 0; r < batch; r++)
+            {
+                Span<double> action = actions.Slice((start + r) * w, w);
+                Head.Mode(f.Slice(r * m, m), HeadParameters, action);
+                logProbabilities[start + r] = Head.LogProbability(f.Slice(r * m, m), HeadParameters, action);
+            }
+        }
     }
 
     /// <summary>log π(a|s).</summary>
@@ -155,12 +222,13 @@ public class Policy
         ActionSpace.CheckAction(action, nameof(action));
         ThrowHelper.CheckFinite(weight, nameof(weight));
         CheckGradient(gradient);
-        ScoreChunk(1, observation, action, new ReadOnlySpan<double>(in weight), gradient, RowWorkspace());
+        AccumulateGradient(GradientKind.Score, 1, observation, action, default, new ReadOnlySpan<double>(in weight), gradient, RowWorkspace());
     }
 
     /// <summary>
-    /// The batched score, the hot loop of every estimator: gradient += Σ_r weights[r] · ∇_θ log π(a_r | s_r) over
-    /// rows r ascending, with observations: [rows, n] and actions: [rows, ActionWidth] row-major, weights: [rows].
+    /// The batched score, the hot loop of every estimator: gradient += Σ_r weights[r] · ∇_θ log π(a_r | s_r), with
+    /// observations: [rows, n] and actions: [rows, ActionWidth] row-major, weights: [rows], summed in the order of
+    /// <see cref="GradientChunkRows"/> on the workspace's threads.
     /// </summary>
     /// <exception cref="ArgumentException">A shape, a value or the workspace is wrong; the gradient is then untouched.</exception>
     public void AccumulateScores(ReadOnlySpan<double> observations, ReadOnlySpan<double> actions, ReadOnlySpan<double> weights, Span<double> gradient, PolicyWorkspace workspace)
@@ -170,12 +238,7 @@ public class Policy
         CheckRows(rows, observations, workspace);
         ThrowHelper.CheckFinite(weights, nameof(weights));
         CheckGradient(gradient);
-        int n = ObservationSize, w = ActionWidth;
-        for (int start = 0; start < rows; start += workspace.Capacity)
-        {
-            int batch = Math.Min(workspace.Capacity, rows - start);
-            ScoreChunk(batch, observations.Slice(start * n, batch * n), actions.Slice(start * w, batch * w), weights.Slice(start, batch), gradient, workspace);
-        }
+        AccumulateGradient(GradientKind.Score, rows, observations, actions, default, weights, gradient, workspace);
     }
 
     /// <summary>destination[r] = log π(a_r | s_r) over rows (observations: [rows, n], actions: [rows, ActionWidth]).</summary>
@@ -194,8 +257,8 @@ public class Policy
     }
 
     /// <summary>
-    /// The entropy bonus's gradient: gradient += Σ_r weights[r] · ∇_θ H(π(·|s_r)) over rows ascending, with
-    /// observations: [rows, n] and weights: [rows].
+    /// The entropy bonus's gradient: gradient += Σ_r weights[r] · ∇_θ H(π(·|s_r)), with observations: [rows, n] and
+    /// weights: [rows], summed in the order of <see cref="GradientChunkRows"/> on the workspace's threads.
     /// </summary>
     /// <exception cref="ArgumentException">A shape, a value or the workspace is wrong; the gradient is then untouched.</exception>
     public void AccumulateEntropyGradients(ReadOnlySpan<double> observations, ReadOnlySpan<double> weights, Span<double> gradient, PolicyWorkspace workspace)
@@ -204,21 +267,7 @@ public class Policy
         CheckRows(rows, observations, workspace);
         ThrowHelper.CheckFinite(weights, nameof(weights));
         CheckGradient(gradient);
-        int n = ObservationSize, m = Approximator.OutputSize;
-        Span<double> headGradient = gradient[Approximator.ParameterCount..];
-        for (int start = 0; start < rows; start += workspace.Capacity)
-        {
-            int batch = Math.Min(workspace.Capacity, rows - start);
-            ReadOnlySpan<double> s = observations.Slice(start * n, batch * n); // [B, n]
-            ReadOnlySpan<double> f = ForwardChunk(batch, s, workspace);      // [B, m]
-            Span<double> fBar = workspace.OutputGradients.AsSpan(0, batch * m);
-            for (int r = 0; r < batch; r++)
-            {
-                Head.EntropyGradient(f.Slice(r * m, m), HeadParameters, weights[start + r], fBar.Slice(r * m, m), headGradient);
-            }
-
-            BackwardChunk(batch, s, fBar, gradient, workspace);
-        }
+        AccumulateGradient(GradientKind.Entropy, rows, observations, default, default, weights, gradient, workspace);
     }
 
     /// <summary>The checks of a single observation: length n and finite values.</summary>
@@ -247,6 +296,59 @@ public class Policy
 
     /// <summary>f(s) for one row on this thread's batch-of-one workspace.</summary>
     private protected ReadOnlySpan<double> ForwardRow(ReadOnlySpan<double> observation) => ForwardChunk(1, observation, RowWorkspace());
+
+    /// <summary>What a batched gradient sums per row.</summary>
+    private protected enum GradientKind
+    {
+        /// <summary>w ∇_θ log π(a|s).</summary>
+        Score,
+
+        /// <summary>w ∇_θ H(π(·|s)).</summary>
+        Entropy,
+    }
+
+    /// <summary>
+    /// gradient += the rows' terms in the order of <see cref="GradientChunkRows"/>: one chunk straight in, several as
+    /// chunk sums from zero (rows ascending) added in chunk order. Actions come as rows of doubles, or as indices (<paramref name="indices"/>, a discrete head's
+    /// typed overloads). With several threads the chunks run in waves, one per thread, added in chunk order.
+    /// </summary>
+    private protected void AccumulateGradient(GradientKind kind, int rows, ReadOnlySpan<double> observations, ReadOnlySpan<double> actions, ReadOnlySpan<int> indices, ReadOnlySpan<double> weights, Span<double> gradient, PolicyWorkspace workspace)
+    {
+        int n = ObservationSize, w = ActionWidth, chunks = (rows + GradientChunkRows - 1) / GradientChunkRows;
+        if (chunks <= 1)
+        {
+            // one chunk accumulates straight into the gradient, so a call on one row equals that row's term added in
+            ChunkGradient(kind, rows, observations, kind == GradientKind.Score ? ActionRows(0, rows, actions, indices, workspace) : default, weights, gradient, workspace);
+            return;
+        }
+
+        for (int first = 0; first < chunks; first += workspace.Threads)
+        {
+            int lanes = Math.Min(workspace.Threads, chunks - first);
+            if (lanes == 1)
+            {
+                int start = first * GradientChunkRows, count = Math.Min(GradientChunkRows, rows - start);
+                ReadOnlySpan<double> a = kind == GradientKind.Score ? ActionRows(start, count, actions, indices, workspace) : default;
+                Span<double> partial = workspace.Partial;
+                partial.Clear();
+                ChunkGradient(kind, count, observations.Slice(start * n, count * n), a, weights.Slice(start, count), partial, workspace);
+                Add(partial, gradient);
+                continue;
+            }
+
+            for (int lane = 0; lane < lanes; lane++)
+            {
+                int start = (first + lane) * GradientChunkRows, count = Math.Min(GradientChunkRows, rows - start);
+                workspace.Lanes[lane].Load(count, observations.Slice(start * n, count * n), kind == GradientKind.Score ? ActionRows(start, count, actions, indices, workspace) : default, weights.Slice(start, count));
+            }
+
+            workspace.RunLanes(lanes, kind == GradientKind.Score ? ScoreLane : EntropyLane);
+            for (int lane = 0; lane < lanes; lane++)
+            {
+                Add(workspace.Lanes[lane].Workspace.Partial, gradient);
+            }
+        }
+    }
 
     /// <summary>gradient += Σ_rows w_r ∇_θ log π(a_r|s_r) for one chunk of checked rows.</summary>
     private protected void ScoreChunk(int batch, ReadOnlySpan<double> s, ReadOnlySpan<double> a, ReadOnlySpan<double> w, Span<double> gradient, PolicyWorkspace workspace)
@@ -283,10 +385,82 @@ public class Policy
             }
         }
 
-        var created = new PolicyWorkspace(this, 1);
+        var created = new PolicyWorkspace(this, 1, 1);
         rows[t_nextRow] = created;
         t_nextRow = (t_nextRow + 1) % rows.Length;
         return created;
+    }
+
+    // destination += source, index by index
+    private static void Add(ReadOnlySpan<double> source, Span<double> destination)
+    {
+        for (int k = 0; k < destination.Length; k++)
+        {
+            destination[k] += source[k];
+        }
+    }
+
+    // The action rows [start, start + count): a slice of the double rows, or the indices converted into the workspace.
+    private ReadOnlySpan<double> ActionRows(int start, int count, ReadOnlySpan<double> actions, ReadOnlySpan<int> indices, PolicyWorkspace workspace)
+    {
+        if (indices.IsEmpty)
+        {
+            return actions.Slice(start * ActionWidth, count * ActionWidth);
+        }
+
+        Span<double> rows = workspace.IndexRows.AsSpan(0, count);
+        for (int r = 0; r < count; r++)
+        {
+            rows[r] = indices[start + r];
+        }
+
+        return rows;
+    }
+
+    // One chunk's rows into a zeroed partial, in sub-chunks of the workspace's capacity (rows ascending either way).
+    private void ChunkGradient(GradientKind kind, int count, ReadOnlySpan<double> s, ReadOnlySpan<double> a, ReadOnlySpan<double> w, Span<double> partial, PolicyWorkspace workspace)
+    {
+        int n = ObservationSize, width = ActionWidth;
+        for (int start = 0; start < count; start += workspace.Capacity)
+        {
+            int batch = Math.Min(workspace.Capacity, count - start);
+            ReadOnlySpan<double> rows = s.Slice(start * n, batch * n), weights = w.Slice(start, batch);
+            if (kind == GradientKind.Score)
+            {
+                ScoreChunk(batch, rows, a.Slice(start * width, batch * width), weights, partial, workspace);
+            }
+            else
+            {
+                EntropyChunk(batch, rows, weights, partial, workspace);
+            }
+        }
+    }
+
+    // gradient += Σ_rows w_r ∇_θ H(π(·|s_r)) for one chunk of checked rows
+    private void EntropyChunk(int batch, ReadOnlySpan<double> s, ReadOnlySpan<double> w, Span<double> gradient, PolicyWorkspace workspace)
+    {
+        int m = Approximator.OutputSize;
+        ReadOnlySpan<double> f = ForwardChunk(batch, s, workspace);       // [B, m]
+        Span<double> fBar = workspace.OutputGradients.AsSpan(0, batch * m); // [B, m]
+        Span<double> headGradient = gradient[Approximator.ParameterCount..];
+        for (int r = 0; r < batch; r++)
+        {
+            Head.EntropyGradient(f.Slice(r * m, m), HeadParameters, w[r], fBar.Slice(r * m, m), headGradient);
+        }
+
+        BackwardChunk(batch, s, fBar, gradient, workspace);
+    }
+
+    // A parallel lane: its loaded chunk into its zeroed partial.
+    private void ScoreLane(PolicyWorkspace.Lane lane) => LaneGradient(GradientKind.Score, lane);
+
+    private void EntropyLane(PolicyWorkspace.Lane lane) => LaneGradient(GradientKind.Entropy, lane);
+
+    private void LaneGradient(GradientKind kind, PolicyWorkspace.Lane lane)
+    {
+        Span<double> partial = lane.Workspace.Partial;
+        partial.Clear();
+        ChunkGradient(kind, lane.Count, lane.Observations.AsSpan(0, lane.Count * ObservationSize), lane.Actions.AsSpan(0, lane.Count * ActionWidth), lane.Weights.AsSpan(0, lane.Count), partial, lane.Workspace);
     }
 
     /// <summary>Throws unless length = rows × width, computed in 64 bits.</summary>

@@ -39,13 +39,14 @@ public sealed record PartSpec(string Name, IReadOnlyDictionary<string, string> S
 /// </summary>
 public static class PolicyRegistry
 {
-    // head name → (which action spaces it serves, its approximator output count there, the policy for a task, the policy from a checkpoint's spec)
-    private static readonly Dictionary<string, HeadEntry> Heads = new(StringComparer.Ordinal)
-    {
-        ["softmax"] = new(s => s.IsDiscrete, s => s.Count, (a, s, o) => new SoftmaxPolicy(a, o.Seed), (a, _) => new SoftmaxPolicy(a, 0)),
-        ["gaussian"] = new(s => !s.IsDiscrete, s => s.Width, (a, s, o) => new GaussianPolicy(a, o.Seed, o.InitialLogStd), (a, h) => new GaussianPolicy(a, 0, h.GetDoubles("initialLogStd").Single(), bool.Parse(h.Get("learnLogStd")))),
-        ["beta"] = new(s => s.IsBounded, s => 2 * s.Width, (a, s, o) => new BetaPolicy(a, s.Low.ToArray(), s.High.ToArray(), o.Seed), (a, h) => new BetaPolicy(a, h.GetDoubles("low"), h.GetDoubles("high"), 0)),
-    };
+    // head name, which action spaces it serves, its approximator output count there, the policy for a task, the policy
+    // from a checkpoint's spec; for an action space the first head that serves it is the default
+    private static readonly HeadEntry[] Heads =
+    [
+        new("softmax", s => s.IsDiscrete, s => s.Count, (a, s, o) => new SoftmaxPolicy(a, o.Seed), (a, _) => new SoftmaxPolicy(a, 0)),
+        new("gaussian", s => !s.IsDiscrete, s => s.Width, (a, s, o) => new GaussianPolicy(a, o.Seed, o.InitialLogStd), (a, h) => new GaussianPolicy(a, 0, h.GetDoubles("initialLogStd").Single(), bool.Parse(h.Get("learnLogStd")))),
+        new("beta", s => s.IsBounded, s => 2 * s.Width, (a, s, o) => new BetaPolicy(a, s.Low.ToArray(), s.High.ToArray(), o.Seed), (a, h) => new BetaPolicy(a, h.GetDoubles("low"), h.GetDoubles("high"), 0)),
+    ];
 
     // approximator name → how to describe an instance and rebuild it
     private static readonly ApproximatorEntry[] Approximators =
@@ -58,7 +59,7 @@ public static class PolicyRegistry
     ];
 
     /// <summary>The registered head names.</summary>
-    public static IReadOnlyCollection<string> HeadNames => Heads.Keys;
+    public static IReadOnlyList<string> HeadNames => Heads.Select(h => h.Name).ToArray();
 
     /// <summary>The registered approximator names.</summary>
     public static IReadOnlyList<string> ApproximatorNames => Approximators.Select(a => a.Name).ToArray();
@@ -126,6 +127,17 @@ public static class PolicyRegistry
     /// <exception cref="ArgumentException">An unknown head, a head that cannot act in <paramref name="actions"/>, or bad sizes.</exception>
     public static Policy CreateForTask(string head, int observationSize, ActionSpace actions, IReadOnlyList<int>? hiddenSizes, int seed, double initialLogStd = 0)
     {
+        IApproximator approximator = CreateApproximatorForTask(head, observationSize, actions, hiddenSizes);
+        return Head(head, nameof(head)).Create(approximator, actions, new HeadOptions(seed, initialLogStd));
+    }
+
+    /// <summary>
+    /// The approximator <see cref="CreateForTask"/> would build, without θ: a cheap check of a head, an action space
+    /// and sizes (including the parameter limit of <see cref="ApproximatorLimits"/>) before anything large is allocated.
+    /// </summary>
+    /// <exception cref="ArgumentException">An unknown head, a head that cannot act in <paramref name="actions"/>, or bad or too large sizes.</exception>
+    public static IApproximator CreateApproximatorForTask(string head, int observationSize, ActionSpace actions, IReadOnlyList<int>? hiddenSizes)
+    {
         ArgumentNullException.ThrowIfNull(actions);
         HeadEntry entry = Head(head, nameof(head));
         if (!entry.Serves(actions))
@@ -134,15 +146,14 @@ public static class PolicyRegistry
         }
 
         int outputs = entry.Outputs(actions);
-        IApproximator approximator = hiddenSizes is null || hiddenSizes.Count == 0 ? new LinearMap(observationSize, outputs) : new Mlp(observationSize, hiddenSizes, outputs);
-        return entry.Create(approximator, actions, new HeadOptions(seed, initialLogStd));
+        return hiddenSizes is null || hiddenSizes.Count == 0 ? new LinearMap(observationSize, outputs) : new Mlp(observationSize, hiddenSizes, outputs);
     }
 
     /// <summary>The registered heads that can act in <paramref name="actions"/>, the default (softmax, then Gaussian) first.</summary>
     public static IReadOnlyList<string> HeadsFor(ActionSpace actions)
     {
         ArgumentNullException.ThrowIfNull(actions);
-        return Heads.Where(h => h.Value.Serves(actions)).Select(h => h.Key).ToArray();
+        return Heads.Where(h => h.Serves(actions)).Select(h => h.Name).ToArray();
     }
 
     /// <summary>"mlp-softmax 4→[64, 64]→2": approximator, head, observation size, hidden sizes, outputs.</summary>
@@ -166,11 +177,11 @@ public static class PolicyRegistry
             : throw new FormatException($"Unknown activation '{name}' (expected {string.Join(" or ", Enum.GetNames<Activation>().Select(n => n.ToLowerInvariant()))}).");
 
     private static HeadEntry Head(string name, string paramName) =>
-        Heads.TryGetValue(name ?? string.Empty, out HeadEntry? entry) ? entry : throw new ArgumentException($"Unknown head '{name}'; registered: {string.Join(", ", HeadNames)}.", paramName);
+        Heads.FirstOrDefault(h => h.Name == name) ?? throw new ArgumentException($"Unknown head '{name}'; registered: {string.Join(", ", HeadNames)}.", paramName);
 
     private readonly record struct HeadOptions(int Seed, double InitialLogStd);
 
-    private sealed record HeadEntry(Func<ActionSpace, bool> Serves, Func<ActionSpace, int> Outputs, Func<IApproximator, ActionSpace, HeadOptions, Policy> Create, Func<IApproximator, PartSpec, Policy> Restore);
+    private sealed record HeadEntry(string Name, Func<ActionSpace, bool> Serves, Func<ActionSpace, int> Outputs, Func<IApproximator, ActionSpace, HeadOptions, Policy> Create, Func<IApproximator, PartSpec, Policy> Restore);
 
     private abstract class ApproximatorEntry(string name, Type type)
     {

@@ -4,25 +4,42 @@ namespace PolicyGradient.Policies;
 
 /// <summary>
 /// Caller-owned scratch for a policy's batched calls: the approximator's saved activations plus the head's
-/// inputs f: [C, m], their gradients f̄: [C, m] and action rows [C, ActionWidth] for up to <see cref="Capacity"/> rows
-/// at a time. Batches larger than the capacity are processed in chunks of it, so the capacity bounds memory, not
-/// batch size, and never changes the result's bits. Reusing one workspace makes steady-state batched calls
-/// allocation-free. Not thread-safe.
+/// inputs f: [C, m], their gradients f̄: [C, m] and action rows for up to <see cref="Capacity"/> rows at a time, a
+/// partial gradient [ParameterCount] for one chunk of <see cref="Policy.GradientChunkRows"/> rows, and, for
+/// <see cref="Threads"/> &gt; 1, one lane per further thread. Batches larger than the capacity are processed in
+/// pieces of it, so the capacity bounds memory, not batch size, and never changes the result's bits; nor does the
+/// thread count. Reusing one workspace makes steady-state batched calls on one thread allocation-free. Not
+/// thread-safe: one call at a time.
 /// </summary>
 public sealed class PolicyWorkspace
 {
-    internal PolicyWorkspace(Policy owner, int capacity)
+    private readonly Action<int> _runLane;
+    private Action<Lane>? _laneWork;
+
+    internal PolicyWorkspace(Policy owner, int capacity, int threads)
     {
         Owner = owner;
         Approximator = owner.Approximator.CreateWorkspace(capacity);
         long m = owner.Approximator.OutputSize;
         Outputs = new double[capacity * m];
         OutputGradients = new double[capacity * m];
-        ActionRows = new double[(long)capacity * owner.ActionWidth];
+        IndexRows = new double[Math.Max(capacity, Policy.GradientChunkRows)];
+        Partial = new double[owner.ParameterCount];
+        Threads = threads;
+        Lanes = threads == 1 ? [] : new Lane[threads]; // one thread sums its chunks in place
+        for (int t = 0; t < Lanes.Length; t++)
+        {
+            Lanes[t] = new Lane(t == 0 ? this : new PolicyWorkspace(owner, capacity, 1), owner);
+        }
+
+        _runLane = t => _laneWork!(Lanes[t]);
     }
 
-    /// <summary>Rows processed per chunk.</summary>
+    /// <summary>Rows processed per piece.</summary>
     public int Capacity => Approximator.Capacity;
+
+    /// <summary>Threads a batched gradient uses.</summary>
+    public int Threads { get; }
 
     internal Policy Owner { get; }
 
@@ -34,6 +51,54 @@ public sealed class PolicyWorkspace
     // f̄: [C, m]
     internal double[] OutputGradients { get; }
 
-    // action rows a: [C, ActionWidth], for callers that hold actions in another form (int indices)
-    internal double[] ActionRows { get; }
+    // action indices as rows [max(C, chunk)], for the discrete head's typed overloads
+    internal double[] IndexRows { get; }
+
+    // one chunk's gradient, summed from zero: [ParameterCount]
+    internal double[] Partial { get; }
+
+    // lane t: the workspace of thread t and its loaded chunk (none for one thread)
+    internal Lane[] Lanes { get; }
+
+    /// <summary>Runs <paramref name="work"/> on lanes [0, lanes) in parallel.</summary>
+    internal void RunLanes(int lanes, Action<Lane> work)
+    {
+        _laneWork = work;
+        try
+        {
+            Parallel.For(0, lanes, new ParallelOptions { MaxDegreeOfParallelism = lanes }, _runLane);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // the first lane's failure, as one thread would meet it
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
+        finally
+        {
+            _laneWork = null;
+        }
+    }
+
+    /// <summary>One thread's workspace and the chunk of rows copied in for it.</summary>
+    internal sealed class Lane(PolicyWorkspace workspace, Policy owner)
+    {
+        public PolicyWorkspace Workspace { get; } = workspace;
+
+        public int Count { get; private set; }
+
+        public double[] Observations { get; } = new double[(long)Policy.GradientChunkRows * owner.ObservationSize];
+
+        public double[] Actions { get; } = new double[(long)Policy.GradientChunkRows * owner.ActionWidth];
+
+        public double[] Weights { get; } = new double[Policy.GradientChunkRows];
+
+        // Copies one chunk's rows in (actions may be empty, for an entropy gradient).
+        public void Load(int count, ReadOnlySpan<double> observations, ReadOnlySpan<double> actions, ReadOnlySpan<double> weights)
+        {
+            Count = count;
+            observations.CopyTo(Observations);
+            actions.CopyTo(Actions);
+            weights.CopyTo(Weights);
+        }
+    }
 }

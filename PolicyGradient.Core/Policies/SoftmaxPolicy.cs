@@ -100,12 +100,7 @@ public sealed class SoftmaxPolicy : Policy
         ThrowHelper.CheckLength(weights.Length, actions.Length, nameof(weights), "[rows], one weight per row");
         ThrowHelper.CheckFinite(weights, nameof(weights));
         CheckGradient(gradient);
-        int n = ObservationSize;
-        for (int start = 0; start < actions.Length; start += workspace.Capacity)
-        {
-            int batch = Math.Min(workspace.Capacity, actions.Length - start);
-            ScoreChunk(batch, observations.Slice(start * n, batch * n), ActionRows(actions.Slice(start, batch), workspace), weights.Slice(start, batch), gradient, workspace);
-        }
+        AccumulateGradient(GradientKind.Score, actions.Length, observations, default, actions, weights, gradient, workspace);
     }
 
     /// <summary>destination[r] = log π(actions[r] | s_r) over rows (observations: [rows, n]).</summary>
@@ -118,7 +113,7 @@ public sealed class SoftmaxPolicy : Policy
         for (int start = 0; start < actions.Length; start += workspace.Capacity)
         {
             int batch = Math.Min(workspace.Capacity, actions.Length - start);
-            LogProbabilityChunk(batch, observations.Slice(start * n, batch * n), ActionRows(actions.Slice(start, batch), workspace), destination.Slice(start, batch), workspace);
+            LogProbabilityChunk(batch, observations.Slice(start * n, batch * n), IndexRows(actions.Slice(start, batch), workspace), destination.Slice(start, batch), workspace);
         }
     }
 
@@ -129,9 +124,9 @@ public sealed class SoftmaxPolicy : Policy
     }
 
     // The indices as action rows, in the workspace's buffer.
-    private static ReadOnlySpan<double> ActionRows(ReadOnlySpan<int> actions, PolicyWorkspace workspace)
+    private static ReadOnlySpan<double> IndexRows(ReadOnlySpan<int> actions, PolicyWorkspace workspace)
     {
-        Span<double> rows = workspace.ActionRows.AsSpan(0, actions.Length);
+        Span<double> rows = workspace.IndexRows.AsSpan(0, actions.Length);
         for (int r = 0; r < actions.Length; r++)
         {
             rows[r] = actions[r];

@@ -162,7 +162,12 @@ public sealed class Trainer
             steps += _batch.StepCount;
             for (int i = 0; i < _batch.EpisodeCount; i++)
             {
-                double r = System.Numerics.Tensors.TensorPrimitives.Sum(_batch.Rewards[_batch.EpisodeOffsets[i].._batch.EpisodeOffsets[i + 1]]);
+                double r = 0;
+                foreach (double reward in _batch.Rewards[_batch.EpisodeOffsets[i].._batch.EpisodeOffsets[i + 1]])
+                {
+                    r += reward; // in step order, the same bits on every CPU
+                }
+
                 windowSum += r - (windowCount == _window.Length ? _window[windowNext] : 0);
                 _window[windowNext] = r;
                 windowNext = (windowNext + 1) % _window.Length;
@@ -212,30 +217,19 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(policy);
         ThrowHelper.CheckPositive(episodes, nameof(episodes));
-        TaskEnvironment env = task() ?? throw new ArgumentException("The task factory returned null.", nameof(task));
-        if (policy.ObservationSize != env.ObservationSize || !env.ActionSpace.Admits(policy.ActionSpace))
-        {
-            throw new ArgumentException($"The policy {policy.Describe()} (observations {policy.ObservationSize}, actions {policy.ActionSpace}) does not fit {env.Id} (observations {env.ObservationSize}, actions {env.ActionSpace}).", nameof(policy));
-        }
-
-        var observation = new double[env.ObservationSize];
-        var action = new double[env.ActionSpace.Width];
-        var random = new EpisodeRandom(seed, 0);
+        var sampler = new Sampler(task, threads: 1); // the sampling path, acting with the mode
+        TrajectoryBatch batch = sampler.CreateBatch();
+        sampler.ModeEpisodes(policy, episodes, seed, batch);
         var returns = new double[episodes];
         int terminated = 0;
         for (int i = 0; i < episodes; i++)
         {
-            random.Reseed(seed, i);
-            env.Reset(random, observation);
-            StepResult result;
-            do
+            foreach (double reward in batch.Rewards[batch.EpisodeOffsets[i]..batch.EpisodeOffsets[i + 1]])
             {
-                policy.Mode(observation, action);
-                result = env.Step(action, observation);
-                returns[i] += result.Reward;
+                returns[i] += reward;
             }
-            while (!result.Done);
-            terminated += result.Terminated ? 1 : 0;
+
+            terminated += batch.Terminated[i] ? 1 : 0;
         }
 
         double mean = returns.Average();

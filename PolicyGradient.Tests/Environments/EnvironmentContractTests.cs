@@ -1,3 +1,4 @@
+using PolicyGradient.Distributions;
 using PolicyGradient.Environments;
 
 namespace PolicyGradient.Tests.Environments;
@@ -29,17 +30,13 @@ public class EnvironmentContractTests
         Assert.Multiple(() =>
         {
             Assert.That(() => Step(env, new double[env.ObservationSize + 1]), Throws.ArgumentException.With.Property("ParamName").EqualTo("observation"));
-            if (env is DiscreteEnvironment d)
+            ActionSpace space = env.ActionSpace;
+            double[][] bad = space.IsDiscrete
+                ? [[space.Count], [-1], [0.5], [double.NaN], [0, 0]]
+                : [Enumerable.Repeat(double.NaN, space.Width).ToArray(), Enumerable.Repeat(double.PositiveInfinity, space.Width).ToArray(), new double[space.Width + 1]];
+            foreach (double[] action in bad)
             {
-                Assert.That(() => d.Step(d.ActionCount, observation), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("action"));
-                Assert.That(() => d.Step(-1, observation), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("action"));
-            }
-            else
-            {
-                var c = (ContinuousEnvironment)env;
-                Assert.That(() => c.Step([double.NaN], observation), Throws.ArgumentException.With.Property("ParamName").EqualTo("action"));
-                Assert.That(() => c.Step([double.PositiveInfinity], observation), Throws.ArgumentException.With.Property("ParamName").EqualTo("action"));
-                Assert.That(() => c.Step(new double[c.ActionSize + 1], observation), Throws.ArgumentException.With.Property("ParamName").EqualTo("action"));
+                Assert.That(() => env.Step(action, observation), Throws.InstanceOf<ArgumentException>().With.Property("ParamName").EqualTo("action"), $"[{string.Join(", ", action)}]");
             }
 
             Assert.That(() => env.SetState(new double[env.StateSize + 1]), Throws.ArgumentException.With.Property("ParamName").EqualTo("state"));
@@ -83,14 +80,15 @@ public class EnvironmentContractTests
     {
         TaskEnvironment env = TaskRegistry.Create(id);
         var observation = new double[env.ObservationSize];
-        double[] action = new double[(env as ContinuousEnvironment)?.ActionSize ?? 0];
+        double[] action = new double[env.ActionSpace.Width];
         var random = new Random(1);
         void Run(int steps)
         {
             env.Reset(random, observation);
             for (int i = 0; i < steps; i++)
             {
-                StepResult r = env is DiscreteEnvironment d ? d.Step(i % d.ActionCount, observation) : ((ContinuousEnvironment)env).Step(action, observation);
+                action[0] = env.ActionSpace.IsDiscrete ? i % env.ActionSpace.Count : 0;
+                StepResult r = env.Step(action, observation);
                 if (r.Done)
                 {
                     env.Reset(random, observation);
@@ -125,12 +123,8 @@ public class EnvironmentContractTests
         });
     }
 
-    private static StepResult Step(TaskEnvironment env, double[] observation) => env switch
-    {
-        DiscreteEnvironment d => d.Step(0, observation),
-        ContinuousEnvironment c => c.Step(new double[c.ActionSize], observation),
-        _ => throw new NotSupportedException(),
-    };
+    // action 0, or the origin of the box
+    private static StepResult Step(TaskEnvironment env, double[] observation) => env.Step(new double[env.ActionSpace.Width], observation);
 
     private static double[] State(TaskEnvironment env)
     {

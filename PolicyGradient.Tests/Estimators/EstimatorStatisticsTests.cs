@@ -86,10 +86,11 @@ public class EstimatorStatisticsTests
     [Test]
     public void Unbiased_estimators_match_the_exact_bandit_gradient()
     {
-        Func<TaskEnvironment> task = () => new Bandit([1.0, 0.3, -0.4], [0.5, 1.0, 0.2]);
+        static Bandit Task() => new([1.0, 0.3, -0.4], [0.5, 1.0, 0.2]);
+        Func<TaskEnvironment> task = Task;
         SoftmaxPolicy policy = Policy(1, 3);
         var exact = new double[policy.ParameterCount];
-        ExactBandit.Gradient((Bandit)task(), policy, exact);
+        ExactBandit.Gradient(Task(), policy, exact);
         IReadOnlyList<EstimatorStatistics> results = EstimatorAnalysis.Run(new Sampler(task, 2), policy, Unbiased, Batches, 3, seed: 3, exact);
         AssertUnbiased(results);
     }
@@ -99,10 +100,11 @@ public class EstimatorStatisticsTests
     [TestCase(16)]
     public void Batch_mean_baseline_is_biased_by_minus_grad_over_n(int episodes)
     {
-        Func<TaskEnvironment> task = () => new Bandit([3.0, 1.0], [0.5, 0.5]);
+        static Bandit Task() => new([3.0, 1.0], [0.5, 0.5]);
+        Func<TaskEnvironment> task = Task;
         SoftmaxPolicy policy = Policy(1, 2);
         var exact = new double[policy.ParameterCount];
-        ExactBandit.Gradient((Bandit)task(), policy, exact);
+        ExactBandit.Gradient(Task(), policy, exact);
         double[] shrunk = exact.Select(g => (1 - (1.0 / episodes)) * g).ToArray();
         EstimatorOptions[] estimators = [new(ReturnKind.Total, BaselineKind.Average), new(ReturnKind.Total, BaselineKind.Average, LeaveOneOut: true)];
         IReadOnlyList<EstimatorStatistics> againstExact = EstimatorAnalysis.Run(new Sampler(task, 2), policy, estimators, Batches, episodes, seed: 4, exact);

@@ -41,6 +41,8 @@ public class ValueBaselineStatisticsTests
 
     private static EstimatorOptions Value(StateValueFunction v, double lambda) => new(ReturnKind.RewardToGo, BaselineKind.Value, Value: new ValueOptions(lambda, Values: v));
 
+    private static string Label(EstimatorOptions o) => o.Name + (o.Value is { } v ? $" (λ = {v.GaeLambda}, {v.Values?.Name ?? "critic"})" : string.Empty);
+
     private static double BonferroniZ(int comparisons) => Normal.InvCDF(0, 1, 1 - (0.001 / (2.0 * comparisons)));
 
     private static (IReadOnlyList<EstimatorStatistics> Results, double Z) Run(EstimatorOptions[] estimators, int seed)
@@ -106,7 +108,7 @@ public class ValueBaselineStatisticsTests
         {
             foreach (EstimatorStatistics r in results)
             {
-                Assert.That(r.MaxBiasInStandardErrors, Is.LessThanOrEqualTo(z), r.Options.Name);
+                Assert.That(r.MaxBiasInStandardErrors, Is.LessThanOrEqualTo(z), Label(r.Options));
             }
         });
     }
@@ -121,8 +123,8 @@ public class ValueBaselineStatisticsTests
         {
             foreach (EstimatorStatistics r in results)
             {
-                TestContext.Out.WriteLine($"{r.Options.Name}: ‖bias‖ = {r.BiasNorm:G3}, max |bias|/SE = {r.MaxBiasInStandardErrors:F1} (z = {z:F2})");
-                Assert.That(r.MaxBiasInStandardErrors, Is.GreaterThan(3 * z), r.Options.Name);
+                TestContext.Out.WriteLine($"{Label(r.Options)}: ‖bias‖ = {r.BiasNorm:G3}, max |bias|/SE = {r.MaxBiasInStandardErrors:F1} (z = {z:F2})");
+                Assert.That(r.MaxBiasInStandardErrors, Is.GreaterThan(3 * z), Label(r.Options));
             }
         });
     }
@@ -163,7 +165,7 @@ public class ValueBaselineStatisticsTests
         TestContext.Out.WriteLine($"TabularMdp.Random({states}, {actions}, {horizon}, seed: {seed}), N = 8, M = {batches}");
         foreach (EstimatorStatistics e in r)
         {
-            TestContext.Out.WriteLine($"| {e.Options.Name} | {e.TotalVariance:G4} | {e.TotalVariance / r[1].TotalVariance:F3} | {e.MaxBiasInStandardErrors:F1} |");
+            TestContext.Out.WriteLine($"| {Label(e.Options)} | {e.TotalVariance:G4} | {e.TotalVariance / r[1].TotalVariance:F3} | {e.MaxBiasInStandardErrors:F1} |");
         }
 
         Assert.That(r[5].TotalVariance, Is.LessThan(r[1].TotalVariance * (1 + (4 * Math.Sqrt(2.0 / (batches - 1))))), "V^π ≤ average");

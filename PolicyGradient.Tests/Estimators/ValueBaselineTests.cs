@@ -215,7 +215,8 @@ public class ValueBaselineTests
             Assert.That(() => new EstimatorOptions(EntropyBonus: double.NaN).CreateBaseline(), Throws.InstanceOf<ArgumentOutOfRangeException>());
             Assert.That(() => new Critic(new LinearMap(3, 2)), Throws.ArgumentException);
             Assert.That(new EstimatorOptions(ReturnKind.RewardToGo, BaselineKind.Value, Normalize: true, Discount: 0.9, Value: new ValueOptions(0.95, [64, 64], 0.003, 20), EntropyBonus: 0.01).Name,
-                Is.EqualTo("reward-to-go + value (GAE λ = 0.95) [critic [64,64], α = 0.003, K = 20] (normalised), γ = 0.9, entropy β = 0.01"));
+                Is.EqualTo("reward-to-go+value+norm"), "the canonical name carries neither λ, the critic nor β (EstimatorNames)");
+            Assert.That(EstimatorNames.Parse("reward-to-go+value+norm", 0.9), Is.EqualTo(new EstimatorOptions(ReturnKind.RewardToGo, BaselineKind.Value, Normalize: true, Discount: 0.9)));
         });
     }
 

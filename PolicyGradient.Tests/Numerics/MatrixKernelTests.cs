@@ -1,12 +1,13 @@
 using PolicyGradient.Numerics;
+using static PolicyGradient.Tests.Numerics.Bits;
 using static PolicyGradient.Tests.TestData;
 
 namespace PolicyGradient.Tests.Numerics;
 
 /// <summary>
-/// Every matrix kernel, at every available register width, equals its scalar twin within the forward-error bound
-/// of a sum of k products, |error| ≤ 2(k + 2)·ε·Σ|terms| (the twin's own error plus the kernel's), for every inner
-/// length 0..257 and for odd shapes. The bound's scale is the scalar twin run on absolute values.
+/// Every matrix kernel, at every register width (Vector512, Vector256, Vector128, one lane, and the dispatcher), gives
+/// exactly the bits of its scalar twin, which defines the order of every operation, for every inner length 0..257
+/// and for odd shapes; and the properties the layers above rely on hold bit for bit.
 /// </summary>
 [TestFixture]
 [Category("Kernels")]
@@ -21,158 +22,171 @@ public class MatrixKernelTests
     private static IEnumerable<(int M, int N)> LengthSweep(int rows) =>
         Enumerable.Range(0, MaxLength + 1).Select(n => (rows, n)).Concat(OddShapes);
 
-    [TestCaseSource(nameof(Sets))]
-    public void Gemv_matches_scalar_twin(KernelSet set)
+    [Test]
+    public void Gemv_equals_scalar_twin_bit_for_bit()
     {
         var random = new Random(11);
-        foreach ((int m, int n) in LengthSweep(5))
+        foreach ((int m, int n) in LengthSweep(5).Append((17, 64)))
         {
             double[] w = Uniform(random, m * n), x = Uniform(random, n), b = Uniform(random, m);
             var expected = new double[m];
             var actual = new double[m];
-            var scale = new double[m];
             ScalarKernels.Gemv(w, x, b, expected);
-            set.Gemv(w, x, b, actual);
-            ScalarKernels.Gemv(Abs(w), Abs(x), Abs(b), scale);
-            AssertWithinRoundoff(expected, actual, scale, 2 * (n + 2), $"{set} {m}x{n}");
+            Kernels.Gemv(w, x, b, actual);
+            AssertBitwiseEqual(expected, actual, $"{m}x{n}");
         }
     }
 
     [TestCaseSource(nameof(Sets))]
-    public void GemvTransposedAccumulate_matches_scalar_twin(KernelSet set)
+    public void GemvTransposedAccumulate_equals_scalar_twin_bit_for_bit(KernelSet set)
     {
         var random = new Random(12);
         foreach ((int m, int n) in LengthSweep(6))
         {
             double[] w = Uniform(random, m * n), yBar = Uniform(random, m), start = Uniform(random, n);
-            double[] expected = (double[])start.Clone(), actual = (double[])start.Clone(), scale = Abs(start);
+            double[] expected = (double[])start.Clone(), actual = (double[])start.Clone();
             ScalarKernels.GemvTransposedAccumulate(w, yBar, expected);
             set.GemvTransposedAccumulate(w, yBar, actual);
-            ScalarKernels.GemvTransposedAccumulate(Abs(w), Abs(yBar), scale);
-            AssertWithinRoundoff(expected, actual, scale, 2 * (m + 2), $"{set} {m}x{n}");
+            AssertBitwiseEqual(expected, actual, $"{set} {m}x{n}");
         }
     }
 
     [TestCaseSource(nameof(Sets))]
-    public void Rank1Accumulate_matches_scalar_twin(KernelSet set)
+    public void Rank1Accumulate_equals_scalar_twin_bit_for_bit(KernelSet set)
     {
         var random = new Random(13);
         foreach ((int m, int n) in LengthSweep(3))
         {
             double[] yBar = Uniform(random, m), x = Uniform(random, n), start = Uniform(random, m * n);
-            double[] expected = (double[])start.Clone(), actual = (double[])start.Clone(), scale = Abs(start);
+            double[] expected = (double[])start.Clone(), actual = (double[])start.Clone();
             ScalarKernels.Rank1Accumulate(0.75, yBar, x, expected);
             set.Rank1Accumulate(0.75, yBar, x, actual);
-            ScalarKernels.Rank1Accumulate(0.75, Abs(yBar), Abs(x), scale);
-            AssertWithinRoundoff(expected, actual, scale, 6, $"{set} {m}x{n}");
+            AssertBitwiseEqual(expected, actual, $"{set} {m}x{n}");
         }
     }
 
     [TestCaseSource(nameof(Sets))]
-    public void MatMulAccumulate_matches_scalar_twin_for_both_layouts_of_A(KernelSet set)
+    public void MatMulAccumulate_equals_scalar_twin_bit_for_bit_for_both_layouts_of_A(KernelSet set)
     {
         var random = new Random(14);
         var shapes = Enumerable.Range(0, MaxLength + 1).Select(n => (M: 5, K: 9, N: n))
             .Concat(Enumerable.Range(0, MaxLength + 1).Select(k => (M: 7, K: k, N: 33)))
             .Concat(OddShapes.Select(s => (s.M, K: s.N, s.N)))
-            .Concat(OddShapes.Select(s => (M: s.N, K: 300, N: s.M)));
+            .Concat(OddShapes.Select(s => (M: s.N, K: 300, N: s.M)))
+            .Append((M: 13, K: 64, N: 64));
         foreach ((int m, int k, int n) in shapes)
         {
             foreach (bool transposeA in new[] { false, true })
             {
                 double[] a = Uniform(random, m * k), b = Uniform(random, k * n), start = Uniform(random, m * n);
-                double[] expected = (double[])start.Clone(), actual = (double[])start.Clone(), scale = Abs(start);
+                double[] expected = (double[])start.Clone(), actual = (double[])start.Clone();
                 ScalarKernels.MatMulAccumulate(m, k, n, a, transposeA, b, expected);
                 set.MatMulAccumulate(m, k, n, a, transposeA, b, actual);
-                ScalarKernels.MatMulAccumulate(m, k, n, Abs(a), transposeA, Abs(b), scale);
-                AssertWithinRoundoff(expected, actual, scale, 2 * (k + 2), $"{set} m={m} k={k} n={n} transposeA={transposeA}");
+                AssertBitwiseEqual(expected, actual, $"{set} m={m} k={k} n={n} transposeA={transposeA}");
             }
         }
     }
 
     [TestCaseSource(nameof(Sets))]
-    public void LinearForwardBatched_matches_scalar_twin(KernelSet set)
+    public void LinearForwardBatched_equals_scalar_twin_bit_for_bit(KernelSet set)
     {
         var random = new Random(15);
         var shapes = Enumerable.Range(1, MaxLength).Select(m => (B: 6, N: 11, M: m))
             .Concat(Enumerable.Range(1, MaxLength).Select(n => (B: 5, N: n, M: 40)))
             .Concat(OddShapes.Select(s => (B: 9, N: s.N, M: s.M)))
+            .Concat(Enumerable.Range(1, 9).Select(b => (B: b, N: 64, M: 64)))
             .Append((B: 300, N: 64, M: 64));
         foreach ((int batch, int n, int m) in shapes)
         {
             double[] x = Uniform(random, batch * n), w = Uniform(random, m * n), b = Uniform(random, m);
             var expected = new double[batch * m];
             var actual = new double[batch * m];
-            var scale = new double[batch * m];
             var scratch = new double[m * n];
             ScalarKernels.LinearForwardBatched(batch, x, w, b, expected, scratch);
             set.LinearForwardBatched(batch, x, w, b, actual, scratch);
-            ScalarKernels.LinearForwardBatched(batch, Abs(x), Abs(w), Abs(b), scale, scratch);
-            AssertWithinRoundoff(expected, actual, scale, 2 * (n + 2), $"{set} B={batch} N={n} M={m}");
+            AssertBitwiseEqual(expected, actual, $"{set} B={batch} N={n} M={m}");
         }
     }
 
     [TestCaseSource(nameof(Sets))]
-    public void LinearWeightGradientBatched_matches_scalar_twin(KernelSet set)
+    public void LinearWeightGradientBatched_equals_scalar_twin_bit_for_bit(KernelSet set)
     {
         var random = new Random(16);
         var shapes = Enumerable.Range(1, MaxLength).Select(n => (B: 7, N: n, M: 3))
             .Concat(Enumerable.Range(1, MaxLength).Select(m => (B: 4, N: 5, M: m)))
             .Concat(OddShapes.Select(s => (B: 10, N: s.N, M: s.M)))
+            .Concat(Enumerable.Range(1, 9).Select(b => (B: b, N: 4, M: 64)))
             .Append((B: 300, N: 4, M: 64))
             .Append((B: 300, N: 64, M: 64));
         foreach ((int batch, int n, int m) in shapes)
         {
             double[] yBar = Uniform(random, batch * m), x = Uniform(random, batch * n);
             double[] dW0 = Uniform(random, m * n), db0 = Uniform(random, m);
-            double[] dWExpected = (double[])dW0.Clone(), dWActual = (double[])dW0.Clone(), dWScale = Abs(dW0);
-            double[] dbExpected = (double[])db0.Clone(), dbActual = (double[])db0.Clone(), dbScale = Abs(db0);
+            double[] dWExpected = (double[])dW0.Clone(), dWActual = (double[])dW0.Clone();
+            double[] dbExpected = (double[])db0.Clone(), dbActual = (double[])db0.Clone();
             var scratch = new double[m * n];
             ScalarKernels.LinearWeightGradientBatched(batch, yBar, x, dWExpected, dbExpected, scratch);
             set.LinearWeightGradientBatched(batch, yBar, x, dWActual, dbActual, scratch);
-            ScalarKernels.LinearWeightGradientBatched(batch, Abs(yBar), Abs(x), dWScale, dbScale, scratch);
-            AssertWithinRoundoff(dWExpected, dWActual, dWScale, 2 * (batch + 2), $"{set} dW B={batch} N={n} M={m}");
-            AssertWithinRoundoff(dbExpected, dbActual, dbScale, 2 * (batch + 2), $"{set} db B={batch} N={n} M={m}");
+            AssertBitwiseEqual(dWExpected, dWActual, $"{set} dW B={batch} N={n} M={m}");
+            AssertBitwiseEqual(dbExpected, dbActual, $"{set} db B={batch} N={n} M={m}");
         }
     }
 
-    /// <summary>
-    /// The vectorised tanh keeps relative accuracy everywhere: within 8 ε·|tanh x| of Math.Tanh (its expm1 form
-    /// has about 5 roundings), over small, moderate and saturating arguments and signed zeros.
-    /// </summary>
+    /// <summary>The property the policy layer relies on: a sum over rows does not depend on how the rows are split into calls.</summary>
     [TestCaseSource(nameof(Sets))]
-    public void Tanh_matches_scalar_twin_to_a_few_ulps_relative(KernelSet set)
+    public void LinearWeightGradientBatched_on_rows_one_at_a_time_equals_one_call_on_all_rows(KernelSet set)
     {
-        var random = new Random(18);
-        for (int n = 0; n <= MaxLength; n++)
+        var random = new Random(19);
+        foreach ((int batch, int n, int m) in new[] { (300, 4, 64), (300, 64, 64), (77, 64, 2), (33, 7, 13), (5, 64, 64) })
         {
-            double[] x = Uniform(random, n, -4, 4);
-            for (int i = 0; i < n; i += 5)
+            double[] yBar = Uniform(random, batch * m), x = Uniform(random, batch * n);
+            double[] dW0 = Uniform(random, m * n), db0 = Uniform(random, m);
+            double[] dWAll = (double[])dW0.Clone(), dWRows = (double[])dW0.Clone(), dWSplit = (double[])dW0.Clone();
+            double[] dbAll = (double[])db0.Clone(), dbRows = (double[])db0.Clone(), dbSplit = (double[])db0.Clone();
+            var scratch = new double[m * n];
+            set.LinearWeightGradientBatched(batch, yBar, x, dWAll, dbAll, scratch);
+            for (int r = 0; r < batch; r++)
             {
-                x[i] = Math.ScaleB(x[i], -random.Next(0, 60)); // tiny arguments, where 1 − e^{−2|x|} would cancel
+                set.LinearWeightGradientBatched(1, yBar.AsSpan(r * m, m), x.AsSpan(r * n, n), dWRows, dbRows, []);
             }
 
-            double[] expected = new double[n], actual = new double[n];
-            ScalarKernels.Tanh(x, expected);
-            set.Tanh(x, actual);
-            AssertWithinRoundoff(expected, actual, Abs(expected), 8, $"{set} tanh n={n}");
+            for (int start = 0, size = 1; start < batch; start += size, size = (size * 3) + 1)
+            {
+                int rows = Math.Min(size, batch - start);
+                set.LinearWeightGradientBatched(rows, yBar.AsSpan(start * m, rows * m), x.AsSpan(start * n, rows * n), dWSplit, dbSplit, scratch);
+            }
+
+            AssertBitwiseEqual(dWAll, dWRows, $"{set} dW row by row B={batch} N={n} M={m}");
+            AssertBitwiseEqual(dbAll, dbRows, $"{set} db row by row B={batch} N={n} M={m}");
+            AssertBitwiseEqual(dWAll, dWSplit, $"{set} dW split B={batch} N={n} M={m}");
+            AssertBitwiseEqual(dbAll, dbSplit, $"{set} db split B={batch} N={n} M={m}");
         }
-
-        double[] edges = [0.0, -0.0, 19.0625, -19.0625, 20.5, -25, 700, double.PositiveInfinity, double.NegativeInfinity, 1e-300, -5e-324, 0.3465, 0.3466];
-        double[] edgeExpected = new double[edges.Length], edgeActual = new double[edges.Length];
-        ScalarKernels.Tanh(edges, edgeExpected);
-        set.Tanh(edges, edgeActual);
-        AssertWithinRoundoff(edgeExpected, edgeActual, Abs(edgeExpected), 8, $"{set} tanh edges");
-        Assert.That(edgeActual.Select(double.IsNegative), Is.EqualTo(edgeExpected.Select(double.IsNegative)), "signs, including −0");
-
-        double[] nan = [double.NaN, 0.5, double.NaN, -0.5, double.NaN, 1, 2, 3, 4];
-        var nanOut = new double[nan.Length];
-        set.Tanh(nan, nanOut);
-        Assert.That(nanOut.Select(double.IsNaN), Is.EqualTo(nan.Select(double.IsNaN)), "NaN propagates");
     }
 
     [TestCaseSource(nameof(Sets))]
-    public void Activation_backward_kernels_match_scalar_twins(KernelSet set)
+    public void LinearForwardBatched_gives_a_row_the_same_bits_whatever_the_batch(KernelSet set)
+    {
+        var random = new Random(20);
+        const int Batch = 300, N = 64, M = 64;
+        double[] x = Uniform(random, Batch * N), w = Uniform(random, M * N), b = Uniform(random, M);
+        var all = new double[Batch * M];
+        var scratch = new double[M * N];
+        set.LinearForwardBatched(Batch, x, w, b, all, scratch);
+        foreach (int size in new[] { 1, 2, 3, 4, 5, 8, 64 })
+        {
+            var pieces = new double[Batch * M];
+            for (int start = 0; start < Batch; start += size)
+            {
+                int rows = Math.Min(size, Batch - start);
+                set.LinearForwardBatched(rows, x.AsSpan(start * N, rows * N), w, b, pieces.AsSpan(start * M, rows * M), scratch);
+            }
+
+            AssertBitwiseEqual(all, pieces, $"{set} batches of {size}");
+        }
+    }
+
+    [TestCaseSource(nameof(Sets))]
+    public void Activation_backward_kernels_equal_scalar_twins_bit_for_bit(KernelSet set)
     {
         var random = new Random(17);
         for (int n = 0; n <= MaxLength; n++)
@@ -181,11 +195,27 @@ public class MatrixKernelTests
             double[] expected = new double[n], actual = new double[n];
             ScalarKernels.TanhBackward(y, yBar, expected);
             set.TanhBackward(y, yBar, actual);
-            AssertWithinRoundoff(expected, actual, Abs(yBar), 6, $"{set} tanh' n={n}");
+            AssertBitwiseEqual(expected, actual, $"{set} tanh' n={n}");
 
             ScalarKernels.ReluBackward(y, yBar, expected);
             set.ReluBackward(y, yBar, actual);
-            Assert.That(actual, Is.EqualTo(expected), $"{set} relu' n={n}");
+            AssertBitwiseEqual(expected, actual, $"{set} relu' n={n}");
         }
+    }
+
+    /// <summary>Sizes whose product wraps around 2³² in 32-bit arithmetic are refused before any memory is touched.</summary>
+    [Test]
+    public void Kernels_refuse_shapes_whose_size_product_overflows_32_bits()
+    {
+        double[] big = new double[65536], none = [];
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => Kernels.Gemv(none, big, big, big), Throws.ArgumentException.With.Property("ParamName").EqualTo("w"));
+            Assert.That(() => Kernels.GemvTransposedAccumulate(none, big, big), Throws.ArgumentException.With.Property("ParamName").EqualTo("w"));
+            Assert.That(() => Kernels.Rank1Accumulate(1.0, big, big, none), Throws.ArgumentException.With.Property("ParamName").EqualTo("g"));
+            Assert.That(() => Kernels.MatMulAccumulate(65536, 65536, 1, none, false, big, big), Throws.ArgumentException.With.Property("ParamName").EqualTo("a"));
+            Assert.That(() => Kernels.LinearForwardBatched(1, big, none, big, big, big), Throws.ArgumentException.With.Property("ParamName").EqualTo("w"));
+            Assert.That(() => Kernels.LinearWeightGradientBatched(1, big, big, none, big, big), Throws.ArgumentException.With.Property("ParamName").EqualTo("dW"));
+        });
     }
 }

@@ -66,6 +66,48 @@ public class PolicyContractTests
         Assert.That(Bits(batched), Is.EqualTo(Bits(rowByRow)));
     }
 
+    /// <summary>
+    /// Past one chunk the definition is gradient += P₀ + P₁ + … with each chunk's P_c summed from zero row by row: 700
+    /// rows (three chunks of 256) on 1, 2 and 3 threads and workspace capacities 1, 64 and 256 give exactly that sum,
+    /// built here from single-row calls.
+    /// </summary>
+    [TestCaseSource(nameof(Cases))]
+    public void Batched_gradients_over_several_chunks_have_the_same_bits_on_any_number_of_threads(PolicyCase policyCase)
+    {
+        (Policy policy, double[] observations, double[] actions, double[] weights) = Rows(policyCase, 700);
+        int n = policy.ObservationSize, w = policy.ActionWidth, p = policy.ParameterCount;
+        double[] start = TestData.Uniform(new Random(1), p), score = (double[])start.Clone(), entropy = (double[])start.Clone();
+        PolicyWorkspace one = policy.CreateWorkspace(1);
+        for (int c = 0; c < weights.Length; c += Policy.GradientChunkRows)
+        {
+            double[] scorePart = new double[p], entropyPart = new double[p];
+            for (int r = c; r < Math.Min(c + Policy.GradientChunkRows, weights.Length); r++)
+            {
+                policy.AccumulateScore(observations.AsSpan(r * n, n), actions.AsSpan(r * w, w), weights[r], scorePart);
+                policy.AccumulateEntropyGradients(observations.AsSpan(r * n, n), weights.AsSpan(r, 1), entropyPart, one);
+            }
+
+            for (int k = 0; k < p; k++)
+            {
+                score[k] += scorePart[k];
+                entropy[k] += entropyPart[k];
+            }
+        }
+
+        Assert.Multiple(() =>
+        {
+            foreach ((int threads, int capacity) in new[] { (1, 256), (2, 64), (3, 1), (3, 256) })
+            {
+                PolicyWorkspace workspace = policy.CreateWorkspace(capacity, threads);
+                double[] batchedScore = (double[])start.Clone(), batchedEntropy = (double[])start.Clone();
+                policy.AccumulateScores(observations, actions, weights, batchedScore, workspace);
+                policy.AccumulateEntropyGradients(observations, weights, batchedEntropy, workspace);
+                Assert.That(Bits(batchedScore), Is.EqualTo(Bits(score)), $"score, {threads} threads, capacity {capacity}");
+                Assert.That(Bits(batchedEntropy), Is.EqualTo(Bits(entropy)), $"entropy, {threads} threads, capacity {capacity}");
+            }
+        });
+    }
+
     [TestCaseSource(nameof(Cases))]
     public void Batched_entropy_gradient_equals_the_single_row_gradients_bit_for_bit(PolicyCase policyCase)
     {

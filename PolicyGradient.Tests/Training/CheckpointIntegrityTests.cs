@@ -162,6 +162,34 @@ public class CheckpointIntegrityTests
         Assert.That(Directory.GetFiles(_folder).Order(), Is.EqualTo(others.Append(path).Order()));
     }
 
+    /// <summary>
+    /// A 300-byte file declaring hidden sizes whose θ would need 4.3e9 or 1e10 doubles is refused with the limit named,
+    /// before anything of that size is allocated (no crash, no OutOfMemoryException); just under the limit a declared
+    /// shape is built.
+    /// </summary>
+    [TestCase("65536 65536")]
+    [TestCase("100000 100000")]
+    public void A_checkpoint_declaring_sizes_past_the_limit_is_refused_before_allocating(string hidden)
+    {
+        string path = Path.Combine(_folder, "huge.json");
+        File.WriteAllText(path, $$"""
+            { "formatVersion": 1, "kind": "softmax", "observationSize": 4, "outputSize": 2, "approximator": "mlp",
+              "activation": "tanh", "hiddenSizes": [{{hidden.Replace(' ', ',')}}], "parameters": [0.5] }
+            """);
+        Assert.That(() => Checkpoint.Read(path, allowUnverified: true), Throws.InstanceOf<CheckpointException>().With.Message.Contains("MaxParameterCount"));
+    }
+
+    [Test]
+    public void Policies_past_the_parameter_limit_are_refused_and_just_under_it_are_described()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => SoftmaxPolicy.Mlp(4, [65536, 65536], 2, 1), Throws.InstanceOf<ArgumentException>().With.Message.Contains("MaxParameterCount"));
+            Assert.That(() => PolicyRegistry.CreateApproximatorForTask("softmax", 4, PolicyGradient.Distributions.ActionSpace.Discrete(2), [16380, 16380]), Throws.Nothing, "h² + 8h + 2 = 268,435,442 ≤ 2²⁸ = 268,435,456");
+            Assert.That(() => PolicyRegistry.CreateApproximatorForTask("softmax", 4, PolicyGradient.Distributions.ActionSpace.Discrete(2), [16381, 16381]), Throws.InstanceOf<ArgumentException>(), "268,468,211 > 2²⁸");
+        });
+    }
+
     [Test]
     public void A_directory_is_refused_as_a_checkpoint_saying_so()
     {
