@@ -11,8 +11,8 @@ namespace PolicyGradient.Estimators;
 /// δ_t = r_t + γ V(s_{t+1}) − V(s_t),     A_t = Σ_{l≥0} (γλ)^l δ_{t+l} = δ_t + γλ A_{t+1}
 /// </code>
 /// With λ = 1 the sum telescopes to A_t = Q̂_t + γ^{T−t} V(s_T)·[truncated] − V(s_t): the reward-to-go minus the state
-/// baseline, unbiased for any V that does not depend on the action (derivations §19). With λ &lt; 1 the advantages
-/// lean on V, and are unbiased only for V = V^π (§20). After each estimate, <see cref="Update"/> fits V to the λ-returns
+/// baseline, unbiased for any V that does not depend on the action (derivations §20). With λ &lt; 1 the advantages
+/// lean on V, and are unbiased only for V = V^π (§21). After each estimate, <see cref="Update"/> fits V to the λ-returns
 /// y_t = A_t + V(s_t). A learned V has no leave-one-out form (V is one function fitted to past batches, not a
 /// batch statistic); its advantages normalise like any scalar baseline's (<see cref="NormalizedAdvantages"/>).
 /// Needs rewards-to-go (<see cref="ReturnKind.RewardToGo"/>).

@@ -8,7 +8,7 @@ using PolicyGradient.Sampling;
 namespace PolicyGradient.Tests.Estimators;
 
 /// <summary>
-/// The value baseline and GAE against exact gradients and exact V^π on tabular MDPs (derivations §19–§21). "Unbiased"
+/// The value baseline and GAE against exact gradients and exact V^π on tabular MDPs (derivations §20–§22). "Unbiased"
 /// means: the mean of M estimates lies within z standard errors of ∇J in every one of the p coordinates of every
 /// estimator checked, z = Φ⁻¹(1 − α/(2·p·E)) at family-wise α = 0.001 (Bonferroni over the p·E comparisons).
 /// </summary>
@@ -130,7 +130,7 @@ public class ValueBaselineStatisticsTests
     }
 
     /// <summary>
-    /// derivations §21's table: tr Cov ĝ of every baseline at one fixed policy on two MDPs, M = 2000 batches of N = 8,
+    /// derivations §22's table: tr Cov ĝ of every baseline at one fixed policy on two MDPs, M = 2000 batches of N = 8,
     /// common random numbers. The exact V^π must beat the batch average (margin: 4 standard errors of a sample
     /// variance, 4·√(2/(M − 1)) relative).
     /// </summary>
