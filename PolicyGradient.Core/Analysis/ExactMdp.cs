@@ -132,6 +132,29 @@ public static class ExactMdp
         }
     }
 
+    /// <summary>
+    /// The exact state values V_t^π(s) = Σ_a π(a|s) Q_t(s,a) = E[Σ_{t'=t}^{H−1} γ^{t'−t} r_{t'} | s_t = s] for
+    /// t = 0 … H−1 as [H, S] row-major (V_H = 0), by the backward recursion above.
+    /// </summary>
+    /// <exception cref="ArgumentException">The policy is not over S one-hot observations and A actions.</exception>
+    public static double[] Values(IFiniteMdp mdp, Policy policy)
+    {
+        ArgumentNullException.ThrowIfNull(mdp);
+        double[] pi = ExactPolicyTable.Probabilities(policy, mdp.StateCount, mdp.ActionCount, nameof(policy));
+        double[] q = BackwardQ(mdp, pi);
+        int states = mdp.StateCount, actions = mdp.ActionCount;
+        var v = new double[mdp.Horizon * states];
+        for (int t = 0; t < mdp.Horizon; t++)
+        {
+            for (int s = 0; s < states; s++)
+            {
+                v[(t * states) + s] = Kernels.Dot(pi.AsSpan(s * actions, actions), q.AsSpan(((t * states) + s) * actions, actions));
+            }
+        }
+
+        return v;
+    }
+
     // Q_t(s, a) for t = 0 … H−1: [H, S, A]
     private static double[] BackwardQ(IFiniteMdp mdp, double[] pi)
     {

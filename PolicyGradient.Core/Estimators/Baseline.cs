@@ -27,6 +27,9 @@ public abstract class Baseline
     /// <summary>Adds h_i for every episode i of the batch, in episode order, to <paramref name="terms"/>.</summary>
     public abstract void AddTerms(EstimationContext context, GradientTerms terms);
 
+    /// <summary>The learned critic this baseline fits, if any (to save it in a checkpoint beside the policy).</summary>
+    public virtual Critic? Critic => null;
+
     /// <summary>Called once the estimate is made, with the same batch: a learned baseline fits itself here.</summary>
     public virtual void Update(EstimationContext context)
     {

@@ -51,6 +51,14 @@ public sealed class EstimationContext
         Policy.AccumulateScores(Batch.Observations.Slice(start * n, count * n), Batch.Actions.Slice(start * w, count * w), weights, gradient, _workspace!);
     }
 
+    /// <summary>gradient += Σ_{t ∈ [start, start + count)} weights[t − start] ∇_θ H(π(·|s_t)), rows ascending.</summary>
+    /// <exception cref="ArgumentException">A shape or weight is wrong; the gradient is then untouched.</exception>
+    public void AccumulateEntropyGradients(int start, int count, ReadOnlySpan<double> weights, Span<double> gradient)
+    {
+        int n = Batch.ObservationSize;
+        Policy.AccumulateEntropyGradients(Batch.Observations.Slice(start * n, count * n), weights, gradient, _workspace!);
+    }
+
     /// <summary>destination[t − start] = log π(a_t|s_t) over rows [start, start + count).</summary>
     /// <exception cref="ArgumentException">A shape is wrong.</exception>
     public void LogProbabilities(int start, int count, Span<double> destination)

@@ -4,7 +4,8 @@ namespace PolicyGradient.Estimators;
 /// The one table of estimator names, <c>&lt;returns&gt;[+&lt;baseline&gt;][+loo][+norm]</c>: e.g. <c>total</c>,
 /// <c>reward-to-go+average+loo+norm</c>, <c>reward-to-go+optimal-per-step+loo</c>. <c>loo</c> is
 /// <see cref="EstimatorOptions.LeaveOneOut"/> and <c>norm</c> is <see cref="EstimatorOptions.Normalize"/>. The names
-/// carry no discount: <see cref="Parse"/> takes it separately.
+/// carry no discount, value options (GAE λ, the critic) or entropy bonus: <see cref="Parse"/> takes the discount
+/// separately, and the others are set on the parsed options.
 /// </summary>
 public static class EstimatorNames
 {
@@ -25,12 +26,13 @@ public static class EstimatorNames
         ("average", BaselineKind.Average),
         ("optimal", BaselineKind.Optimal),
         ("optimal-per-step", BaselineKind.OptimalPerStep),
+        ("value", BaselineKind.Value),
     ];
 
     /// <summary>The return tokens, in table order: total, reward-to-go.</summary>
     public static IReadOnlyList<string> ReturnTokens { get; } = ReturnTable.Select(r => r.Token).ToArray();
 
-    /// <summary>The baseline tokens, in table order: average, optimal, optimal-per-step (no token: no baseline).</summary>
+    /// <summary>The baseline tokens, in table order: average, optimal, optimal-per-step, value (no token: no baseline).</summary>
     public static IReadOnlyList<string> BaselineTokens { get; } = BaselineTable.Select(b => b.Token).ToArray();
 
     /// <summary>The estimators studied in the docs, by canonical name: each return alone, with each baseline, and the usual options.</summary>

@@ -37,6 +37,57 @@ public enum BaselineKind
     /// Requires <see cref="ReturnKind.RewardToGo"/>.
     /// </summary>
     OptimalPerStep,
+
+    /// <summary>
+    /// A state value V(s): the advantages of GAE(γ, λ), A_t = Σ_l (γλ)^l δ_{t+l} with δ_t = r_t + γV(s_{t+1}) − V(s_t),
+    /// bootstrapped at truncated episode ends; λ = 1 is the reward-to-go minus V(s_t). V is a <see cref="Critic"/>
+    /// fitted after every estimate, or a fixed function (<see cref="ValueOptions.Values"/>). Options in
+    /// <see cref="EstimatorOptions.Value"/>. Requires <see cref="ReturnKind.RewardToGo"/>; has no leave-one-out form.
+    /// </summary>
+    Value,
+}
+
+/// <summary>The options of <see cref="BaselineKind.Value"/>: GAE's λ and the critic.</summary>
+/// <param name="GaeLambda">λ ∈ [0, 1]; 1 is the plain state baseline (unbiased for any V).</param>
+/// <param name="CriticHidden">The critic's tanh hidden layers (empty: a linear V(s) = wᵀs + b); null: [64, 64].</param>
+/// <param name="CriticLearningRate">The critic's Adam α, finite and &gt; 0.</param>
+/// <param name="CriticIterations">K ≥ 1, full-batch Adam steps on ½(V(s_t) − y_t)² after every estimate.</param>
+/// <param name="CriticSeed">Seeds the critic's initial φ.</param>
+/// <param name="Values">A fixed V to use instead of a learned critic (the critic settings are then unused); null: learn one.</param>
+public sealed record ValueOptions(double GaeLambda = 1.0, IReadOnlyList<int>? CriticHidden = null, double CriticLearningRate = 1e-3, int CriticIterations = 10, int CriticSeed = 0, StateValueFunction? Values = null)
+{
+    /// <summary>The critic's hidden sizes, [64, 64] when not given.</summary>
+    public IReadOnlyList<int> Hidden => CriticHidden ?? [64, 64];
+
+    /// <summary>Throws unless every option is in range.</summary>
+    /// <exception cref="ArgumentException">λ outside [0, 1], a hidden size ≤ 0, α not finite and &gt; 0, or K &lt; 1.</exception>
+    public void Validate()
+    {
+        if (!(GaeLambda >= 0 && GaeLambda <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(GaeLambda), GaeLambda, "Expected a GAE λ in [0, 1].");
+        }
+
+        if (Hidden.Any(h => h <= 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(CriticHidden), string.Join(",", Hidden), "Expected every critic hidden size > 0.");
+        }
+
+        if (!(CriticLearningRate > 0) || !double.IsFinite(CriticLearningRate))
+        {
+            throw new ArgumentOutOfRangeException(nameof(CriticLearningRate), CriticLearningRate, "Expected a finite critic learning rate > 0.");
+        }
+
+        if (CriticIterations < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CriticIterations), CriticIterations, "Expected at least one critic iteration.");
+        }
+    }
+
+    /// <summary>The baseline: over <see cref="Values"/>, or over a new critic sized by the first batch.</summary>
+    internal ValueBaseline CreateBaseline() => Values is { } fixedValues
+        ? new ValueBaseline(fixedValues, GaeLambda)
+        : new ValueBaseline(n => Critic.Create(n, Hidden, CriticLearningRate, CriticIterations, CriticSeed), GaeLambda);
 }
 
 /// <summary>One gradient estimator: a return, a baseline and their options.</summary>
@@ -45,9 +96,11 @@ public enum BaselineKind
 /// <param name="LeaveOneOut">Compute trajectory i's baseline from the other N − 1 trajectories only, which makes the
 /// average and optimal baselines exactly unbiased (the batch versions have an O(1/N) bias).</param>
 /// <param name="Normalize">Normalise the advantages to mean 0 and standard deviation 1 over all steps (zero spread
-/// gives zero advantages). Only for scalar baselines (None, Average).</param>
+/// gives zero advantages). Only for scalar baselines (None, Average, Value).</param>
 /// <param name="Discount">γ ∈ [0, 1].</param>
-public sealed record EstimatorOptions(ReturnKind Returns = ReturnKind.RewardToGo, BaselineKind Baseline = BaselineKind.None, bool LeaveOneOut = false, bool Normalize = false, double Discount = 1.0)
+/// <param name="Value">The options of <see cref="BaselineKind.Value"/> (null: the defaults of <see cref="ValueOptions"/>); only with it.</param>
+/// <param name="EntropyBonus">β ≥ 0: adds β Σ_t ∇_θ H(π(·|s_{i,t})) to every trajectory's term (any baseline).</param>
+public sealed record EstimatorOptions(ReturnKind Returns = ReturnKind.RewardToGo, BaselineKind Baseline = BaselineKind.None, bool LeaveOneOut = false, bool Normalize = false, double Discount = 1.0, ValueOptions? Value = null, double EntropyBonus = 0)
 {
     /// <summary>The canonical name, e.g. "reward-to-go+optimal-per-step+loo" (<see cref="EstimatorNames"/>; without the discount).</summary>
     public string Name => EstimatorNames.Format(this);
@@ -66,6 +119,7 @@ public sealed record EstimatorOptions(ReturnKind Returns = ReturnKind.RewardToGo
             BaselineKind.Average => new AverageBaseline(LeaveOneOut),
             BaselineKind.Optimal => new OptimalBaseline(LeaveOneOut),
             BaselineKind.OptimalPerStep => new PerStepOptimalBaseline(LeaveOneOut),
+            BaselineKind.Value => (Value ?? new ValueOptions()).CreateBaseline(),
             _ => throw new ArgumentOutOfRangeException(nameof(Baseline), Baseline, "Unknown baseline kind."),
         };
         return Normalize ? new NormalizedAdvantages((ScalarBaseline)baseline) : baseline;
@@ -98,6 +152,30 @@ public sealed record EstimatorOptions(ReturnKind Returns = ReturnKind.RewardToGo
         if (LeaveOneOut && Baseline == BaselineKind.None)
         {
             throw new ArgumentException("LeaveOneOut changes how a baseline is computed; choose a baseline.", nameof(LeaveOneOut));
+        }
+
+        if (Baseline == BaselineKind.Value)
+        {
+            if (Returns != ReturnKind.RewardToGo)
+            {
+                throw new ArgumentException("The value baseline subtracts V(s_t) from the reward-to-go; it needs Returns = RewardToGo.", nameof(Baseline));
+            }
+
+            if (LeaveOneOut)
+            {
+                throw new ArgumentException("A learned V(s) is one function fitted to past batches, not a statistic of this batch: it has no leave-one-out form.", nameof(LeaveOneOut));
+            }
+
+            (Value ?? new ValueOptions()).Validate();
+        }
+        else if (Value is not null)
+        {
+            throw new ArgumentException("Value options are for BaselineKind.Value only.", nameof(Value));
+        }
+
+        if (!(EntropyBonus >= 0) || !double.IsFinite(EntropyBonus))
+        {
+            throw new ArgumentOutOfRangeException(nameof(EntropyBonus), EntropyBonus, "Expected a finite entropy bonus β ≥ 0.");
         }
     }
 }

@@ -22,13 +22,17 @@ public sealed class GradientEstimator
     {
         ArgumentNullException.ThrowIfNull(options);
         Baseline = options.CreateBaseline(); // validates
-        (Options, Returns, Discount) = (options, options.Returns, options.Discount);
+        (Options, Returns, Discount, EntropyBonus) = (options, options.Returns, options.Discount, options.EntropyBonus);
         _context = new EstimationContext(Returns, Discount);
     }
 
     /// <summary>Creates an estimator from any baseline, including one of your own.</summary>
-    /// <exception cref="ArgumentException">An unknown return kind, or γ outside [0, 1].</exception>
-    public GradientEstimator(ReturnKind returns, Baseline baseline, double discount = 1.0)
+    /// <param name="returns">What multiplies the score.</param>
+    /// <param name="baseline">The part that turns returns and scores into terms.</param>
+    /// <param name="discount">γ ∈ [0, 1].</param>
+    /// <param name="entropyBonus">β ≥ 0 (see <see cref="EntropyBonus"/>).</param>
+    /// <exception cref="ArgumentException">An unknown return kind, γ outside [0, 1], or β not finite and ≥ 0.</exception>
+    public GradientEstimator(ReturnKind returns, Baseline baseline, double discount = 1.0, double entropyBonus = 0)
     {
         ArgumentNullException.ThrowIfNull(baseline);
         if (!Enum.IsDefined(returns))
@@ -41,7 +45,12 @@ public sealed class GradientEstimator
             throw new ArgumentOutOfRangeException(nameof(discount), discount, "Expected a discount γ in [0, 1].");
         }
 
-        (Returns, Baseline, Discount) = (returns, baseline, discount);
+        if (!(entropyBonus >= 0) || !double.IsFinite(entropyBonus))
+        {
+            throw new ArgumentOutOfRangeException(nameof(entropyBonus), entropyBonus, "Expected a finite entropy bonus β ≥ 0.");
+        }
+
+        (Returns, Baseline, Discount, EntropyBonus) = (returns, baseline, discount, entropyBonus);
         _context = new EstimationContext(Returns, Discount);
     }
 
@@ -57,6 +66,16 @@ public sealed class GradientEstimator
     /// <summary>γ.</summary>
     public double Discount { get; }
 
+    /// <summary>
+    /// β ≥ 0: every trajectory's term h_i gains β Σ_t ∇_θ H(π(·|s_{i,t})), so ĝ gains the gradient of
+    /// β (1/N) Σ_i Σ_t H(π(·|s_{i,t})) at the sampled states: the entropy is summed over an episode's steps and averaged
+    /// over episodes, as the score terms are, and counts in the reported variance.
+    /// </summary>
+    public double EntropyBonus { get; }
+
+    /// <summary>The learned critic of the baseline, if it has one (created with the first estimate).</summary>
+    public Critic? Critic => Baseline.Critic;
+
     /// <summary>A short name, e.g. "reward-to-go + average (leave-one-out)".</summary>
     public string Name => Options?.Name ?? (Returns == ReturnKind.Total ? "total" : "reward-to-go") + " + " + Baseline.Name;
 
@@ -70,7 +89,7 @@ public sealed class GradientEstimator
     {
         EstimationContext context = Prepare(policy, batch);
         ThrowHelper.CheckLength(gradient.Length, policy.ParameterCount, nameof(gradient), "[policy.ParameterCount]");
-        _terms.Reset(policy.ParameterCount);
+        _terms.Reset(policy.ParameterCount, context, EntropyBonus);
         Baseline.AddTerms(context, _terms);
         if (_terms.Count != batch.EpisodeCount)
         {
@@ -83,9 +102,9 @@ public sealed class GradientEstimator
     }
 
     /// <summary>
-    /// The pseudo-loss J̃(θ) = (1/N) Σ_i Σ_t log π_θ(a_{i,t}|s_{i,t}) A_{i,t}, the advantages A held fixed at their
-    /// sampled values (the lecture's weighted maximum likelihood): its gradient is exactly the estimate of this
-    /// estimator. Defined for scalar baselines.
+    /// The pseudo-loss J̃(θ) = (1/N) Σ_i Σ_t [log π_θ(a_{i,t}|s_{i,t}) A_{i,t} + β H(π_θ(·|s_{i,t}))], the advantages A
+    /// held fixed at their sampled values (the lecture's weighted maximum likelihood, plus the entropy bonus): its
+    /// gradient is exactly the estimate of this estimator. Defined for scalar baselines.
     /// </summary>
     /// <exception cref="InvalidOperationException">The baseline is per parameter (Optimal, OptimalPerStep).</exception>
     public double PseudoLoss(Policy policy, TrajectoryBatch batch)
@@ -102,9 +121,14 @@ public sealed class GradientEstimator
         Span<double> logPi = context.Scratch[..steps];
         context.LogProbabilities(0, steps, logPi);
         double sum = 0;
+        int n = batch.ObservationSize;
         for (int t = 0; t < steps; t++)
         {
             sum += logPi[t] * advantages[t];
+            if (EntropyBonus > 0)
+            {
+                sum += EntropyBonus * policy.Entropy(batch.Observations.Slice(t * n, n));
+            }
         }
 
         return sum / batch.EpisodeCount;

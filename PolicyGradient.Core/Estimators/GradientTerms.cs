@@ -9,7 +9,9 @@ namespace PolicyGradient.Estimators;
 /// </summary>
 public sealed class GradientTerms
 {
-    private double[] _sum = [], _sumSquares = [];
+    private double[] _sum = [], _sumSquares = [], _bonusTerm = [], _bonusWeights = [];
+    private EstimationContext? _context;
+    private double _entropyBonus;
 
     /// <summary>p, the length of every term.</summary>
     public int Length { get; private set; }
@@ -25,6 +27,11 @@ public sealed class GradientTerms
         if (term.Length != Length)
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Expected a term of length {Length}, got {term.Length}."), nameof(term));
+        }
+
+        if (_context is not null)
+        {
+            term = WithEntropyBonus(term);
         }
 
         for (int k = 0; k < term.Length; k++)
@@ -48,9 +55,13 @@ public sealed class GradientTerms
         Count++;
     }
 
-    /// <summary>Clears the sums for terms of length <paramref name="length"/>.</summary>
-    internal void Reset(int length)
+    /// <summary>
+    /// Clears the sums for terms of length <paramref name="length"/>; with β &gt; 0, every term h_i added gains
+    /// β Σ_t ∇_θ H(π(·|s_{i,t})) over episode i (the Count-th) of <paramref name="context"/>'s batch.
+    /// </summary>
+    internal void Reset(int length, EstimationContext? context = null, double entropyBonus = 0)
     {
+        (_context, _entropyBonus) = entropyBonus > 0 ? (context, entropyBonus) : (null, 0);
         if (_sum.Length < length)
         {
             _sum = new double[length];
@@ -61,6 +72,33 @@ public sealed class GradientTerms
         Count = 0;
         _sum.AsSpan(0, length).Clear();
         _sumSquares.AsSpan(0, length).Clear();
+    }
+
+    // h_i + β Σ_{t ∈ episode i} ∇_θ H(π(·|s_{i,t})), in a buffer of this object
+    private ReadOnlySpan<double> WithEntropyBonus(ReadOnlySpan<double> term)
+    {
+        EstimationContext context = _context!;
+        if (Count >= context.Episodes)
+        {
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"More terms than the batch's {context.Episodes} episodes."));
+        }
+
+        int start = context.Batch.EpisodeOffsets[Count], steps = context.Batch.EpisodeLength(Count);
+        if (_bonusTerm.Length < Length)
+        {
+            _bonusTerm = new double[Length];
+        }
+
+        if (_bonusWeights.Length < steps)
+        {
+            _bonusWeights = new double[Math.Max(steps, 2 * _bonusWeights.Length)];
+        }
+
+        Span<double> h = _bonusTerm.AsSpan(0, Length), weights = _bonusWeights.AsSpan(0, steps);
+        weights.Fill(_entropyBonus);
+        term.CopyTo(h);
+        context.AccumulateEntropyGradients(start, steps, weights, h);
+        return h;
     }
 
     /// <summary>ĝ = (1/N) Σ_i h_i into <paramref name="destination"/>.</summary>

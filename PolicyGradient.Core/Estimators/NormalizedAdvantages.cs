@@ -18,6 +18,9 @@ public sealed class NormalizedAdvantages(ScalarBaseline inner) : ScalarBaseline(
     public override string Name => Inner.Name + " (normalised)";
 
     /// <inheritdoc/>
+    public override Critic? Critic => Inner.Critic;
+
+    /// <inheritdoc/>
     public override void Advantages(EstimationContext context, Span<double> advantages)
     {
         Inner.Advantages(context, advantages);

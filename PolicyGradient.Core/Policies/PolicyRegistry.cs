@@ -90,16 +90,32 @@ public static class PolicyRegistry
     {
         ArgumentNullException.ThrowIfNull(approximator);
         ArgumentNullException.ThrowIfNull(head);
-        ApproximatorEntry entry = Approximators.FirstOrDefault(a => a.Name == approximator.Name)
-            ?? throw new ArgumentException($"Unknown approximator '{approximator.Name}'; registered: {string.Join(", ", ApproximatorNames)}.", nameof(approximator));
+        IApproximator f = CreateApproximator(approximator);
         HeadEntry create = Head(head.Name, nameof(head));
         try
         {
-            return create.Restore(entry.Create(approximator), head);
+            return create.Restore(f, head);
         }
         catch (FormatException e)
         {
             throw new ArgumentException(e.Message, nameof(head), e);
+        }
+    }
+
+    /// <summary>Rebuilds an approximator from its spec (<see cref="DescribeApproximator"/>), e.g. a critic's.</summary>
+    /// <exception cref="ArgumentException">An unknown name, or settings that do not describe a valid approximator.</exception>
+    public static IApproximator CreateApproximator(PartSpec approximator)
+    {
+        ArgumentNullException.ThrowIfNull(approximator);
+        ApproximatorEntry entry = Approximators.FirstOrDefault(a => a.Name == approximator.Name)
+            ?? throw new ArgumentException($"Unknown approximator '{approximator.Name}'; registered: {string.Join(", ", ApproximatorNames)}.", nameof(approximator));
+        try
+        {
+            return entry.Create(approximator);
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentException(e.Message, nameof(approximator), e);
         }
     }
 

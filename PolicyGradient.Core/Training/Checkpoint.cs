@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using PolicyGradient.Estimators;
 using PolicyGradient.Policies;
 
 namespace PolicyGradient.Training;
@@ -33,11 +34,13 @@ public sealed class CheckpointException : Exception
 /// <param name="Policy">The policy, θ restored bit for bit.</param>
 /// <param name="Task">The task id it was trained on (null if none was recorded).</param>
 /// <param name="Metadata">Free string metadata.</param>
-public sealed record CheckpointContents(Policy Policy, string? Task, IReadOnlyDictionary<string, string> Metadata);
+/// <param name="Critic">The learned state value saved beside the policy (φ restored bit for bit, with its settings); null if none.</param>
+public sealed record CheckpointContents(Policy Policy, string? Task, IReadOnlyDictionary<string, string> Metadata, Critic? Critic = null);
 
 /// <summary>
 /// Saves and loads policies as JSON (format 2): the approximator and the head by registry name and settings
-/// (<see cref="PolicyRegistry"/>, so there is no type switch here), θ, the task id, string metadata, and a SHA-256
+/// (<see cref="PolicyRegistry"/>, so there is no type switch here), θ, the task id, string metadata, optionally a
+/// learned <see cref="Critic"/> (its approximator by registry name, φ, and its settings), and a SHA-256
 /// content hash over a canonical encoding of all of these, verified on load. Doubles are written in their shortest
 /// round-trip form, so a round trip is bitwise exact.
 /// <list type="bullet">
@@ -56,13 +59,13 @@ public static class Checkpoint
     /// <summary>The format version this code writes.</summary>
     public const int FormatVersion = 2;
 
-    /// <summary>Writes <paramref name="policy"/> to <paramref name="path"/> atomically and durably.</summary>
-    /// <exception cref="ArgumentException">θ holds a NaN or infinite value, the path is empty, or the approximator is not registered.</exception>
-    public static void Save(Policy policy, string path, IReadOnlyDictionary<string, string>? metadata = null, string? task = null)
+    /// <summary>Writes <paramref name="policy"/> (and a critic, when given) to <paramref name="path"/> atomically and durably.</summary>
+    /// <exception cref="ArgumentException">θ or φ holds a NaN or infinite value, the path is empty, or an approximator is not registered.</exception>
+    public static void Save(Policy policy, string path, IReadOnlyDictionary<string, string>? metadata = null, string? task = null, Critic? critic = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] bytes = Serialize(policy, metadata, task); // validates before the file system is touched
+        byte[] bytes = Serialize(policy, metadata, task, critic); // validates before the file system is touched
         string full = Path.GetFullPath(path);
         string directory = Path.GetDirectoryName(full) ?? ".";
         RemoveStaleTemporaries(full);
@@ -116,21 +119,20 @@ public static class Checkpoint
         return Deserialize(File.ReadAllBytes(path), allowUnverified);
     }
 
-    /// <summary>The checkpoint of <paramref name="policy"/> as UTF-8 JSON.</summary>
-    /// <exception cref="ArgumentException">θ holds a NaN or infinite value, a metadata key or value is null, or the approximator is not registered.</exception>
-    public static byte[] Serialize(Policy policy, IReadOnlyDictionary<string, string>? metadata = null, string? task = null)
+    /// <summary>The checkpoint of <paramref name="policy"/> (and a critic, when given) as UTF-8 JSON.</summary>
+    /// <exception cref="ArgumentException">θ or φ holds a NaN or infinite value, a metadata key or value is null, or an approximator is not registered.</exception>
+    public static byte[] Serialize(Policy policy, IReadOnlyDictionary<string, string>? metadata = null, string? task = null, Critic? critic = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        ReadOnlySpan<double> theta = policy.Parameters;
-        for (int k = 0; k < theta.Length; k++)
+        CheckFinite(policy.Parameters, "θ", nameof(policy));
+        CriticContent? criticContent = null;
+        if (critic is not null)
         {
-            if (!double.IsFinite(theta[k]))
-            {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"θ[{k}] = {theta[k]}: a checkpoint stores finite parameters only."), nameof(policy));
-            }
+            CheckFinite(critic.Parameters, "φ", nameof(critic));
+            criticContent = new CriticContent(PolicyRegistry.DescribeApproximator(critic.Approximator), Sorted(critic.Settings), critic.Parameters.ToArray());
         }
 
-        var content = new Content(PolicyRegistry.DescribeApproximator(policy.Approximator), PolicyRegistry.DescribeHead(policy), theta.ToArray(), task, Sorted(metadata ?? new Dictionary<string, string>()));
+        var content = new Content(PolicyRegistry.DescribeApproximator(policy.Approximator), PolicyRegistry.DescribeHead(policy), policy.Parameters.ToArray(), task, Sorted(metadata ?? new Dictionary<string, string>()), criticContent);
         var buffer = new ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
@@ -147,14 +149,17 @@ public static class Checkpoint
 
             WritePart(json, "approximator", content.Approximator);
             WritePart(json, "head", content.Head);
-            json.WriteStartArray("parameters");
-            foreach (double v in content.Parameters)
+            WriteParameters(json, content.Parameters);
+            WriteStrings(json, "metadata", content.Metadata);
+            if (content.Critic is { } c)
             {
-                json.WriteNumberValue(v); // shortest round-trip representation
+                json.WriteStartObject("critic");
+                WritePart(json, "approximator", c.Approximator);
+                WriteStrings(json, "settings", c.Settings);
+                WriteParameters(json, c.Parameters);
+                json.WriteEndObject();
             }
 
-            json.WriteEndArray();
-            WriteStrings(json, "metadata", content.Metadata);
             json.WriteString("sha256", content.Hash());
             json.WriteEndObject();
         }
@@ -233,7 +238,20 @@ public static class Checkpoint
         }
 
         content.Parameters.CopyTo(policy.Parameters);
-        return new CheckpointContents(policy, content.Task, content.Metadata);
+        Critic? critic = null;
+        if (content.Critic is { } c)
+        {
+            try
+            {
+                critic = Critic.Restore(c.Approximator, c.Settings, c.Parameters);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CheckpointException($"The checkpoint describes a critic that cannot be built: {e.Message}", e);
+            }
+        }
+
+        return new CheckpointContents(policy, content.Task, content.Metadata, critic);
     }
 
     private static Content ReadVersion2(JsonElement root)
@@ -243,7 +261,8 @@ public static class Checkpoint
             ReadPart(Required(root, "head"), "head"),
             ReadParameters(root),
             Required(root, "task").ValueKind == JsonValueKind.Null ? null : Required(root, "task").GetString(),
-            ReadStrings(Required(root, "metadata"), "metadata"));
+            ReadStrings(Required(root, "metadata"), "metadata"),
+            root.TryGetProperty("critic", out JsonElement critic) ? ReadCritic(critic) : null);
         string stored = Required(root, "sha256").GetString() ?? string.Empty, computed = content.Hash();
         if (!string.Equals(stored, computed, StringComparison.Ordinal))
         {
@@ -279,12 +298,22 @@ public static class Checkpoint
         return new Content(new PartSpec(name, approximator), new PartSpec(kind, head), ReadParameters(root), null, root.TryGetProperty("metadata", out JsonElement m) ? ReadStrings(m, "metadata") : []);
     }
 
-    private static double[] ReadParameters(JsonElement root)
+    private static CriticContent ReadCritic(JsonElement critic)
+    {
+        if (critic.ValueKind != JsonValueKind.Object)
+        {
+            throw new CheckpointException("'critic' is not an object.");
+        }
+
+        return new CriticContent(ReadPart(Required(critic, "approximator"), "critic.approximator"), ReadStrings(Required(critic, "settings"), "critic.settings"), ReadParameters(critic, "critic.parameters"));
+    }
+
+    private static double[] ReadParameters(JsonElement root, string name = "parameters")
     {
         JsonElement array = Required(root, "parameters");
         if (array.ValueKind != JsonValueKind.Array)
         {
-            throw new CheckpointException("'parameters' is not an array.");
+            throw new CheckpointException($"'{name}' is not an array.");
         }
 
         var theta = new double[array.GetArrayLength()];
@@ -293,7 +322,7 @@ public static class Checkpoint
         {
             if (e.ValueKind != JsonValueKind.Number || !e.TryGetDouble(out double v) || !double.IsFinite(v))
             {
-                throw new CheckpointException(string.Create(CultureInfo.InvariantCulture, $"parameters[{k}] is not a finite number."));
+                throw new CheckpointException(string.Create(CultureInfo.InvariantCulture, $"{name}[{k}] is not a finite number."));
             }
 
             theta[k++] = v;
@@ -345,6 +374,28 @@ public static class Checkpoint
                     throw new CheckpointException($"The checkpoint has the key '{reader.GetString()}' twice in one object.");
             }
         }
+    }
+
+    private static void CheckFinite(ReadOnlySpan<double> parameters, string symbol, string paramName)
+    {
+        for (int k = 0; k < parameters.Length; k++)
+        {
+            if (!double.IsFinite(parameters[k]))
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{symbol}[{k}] = {parameters[k]}: a checkpoint stores finite parameters only."), paramName);
+            }
+        }
+    }
+
+    private static void WriteParameters(Utf8JsonWriter json, double[] parameters)
+    {
+        json.WriteStartArray("parameters");
+        foreach (double v in parameters)
+        {
+            json.WriteNumberValue(v); // shortest round-trip representation
+        }
+
+        json.WriteEndArray();
     }
 
     private static void WritePart(Utf8JsonWriter json, string name, PartSpec part)
@@ -421,11 +472,15 @@ public static class Checkpoint
         }
     }
 
+    /// <summary>A critic in canonical form.</summary>
+    private sealed record CriticContent(PartSpec Approximator, SortedDictionary<string, string> Settings, double[] Parameters);
+
     /// <summary>Everything a checkpoint defines, in canonical form.</summary>
-    private sealed record Content(PartSpec Approximator, PartSpec Head, double[] Parameters, string? Task, SortedDictionary<string, string> Metadata)
+    private sealed record Content(PartSpec Approximator, PartSpec Head, double[] Parameters, string? Task, SortedDictionary<string, string> Metadata, CriticContent? Critic = null)
     {
-        // SHA-256 over: format version, task, both parts (name and sorted settings), θ as little-endian IEEE bits, sorted metadata;
-        // every string length-prefixed, so no two contents share an encoding.
+        // SHA-256 over: format version, task, both parts (name and sorted settings), θ as little-endian IEEE bits, sorted metadata,
+        // then, only when there is a critic, the tag "critic", its approximator, settings and φ (so files without one hash as before);
+        // every string and array length-prefixed, so no two contents share an encoding.
         public string Hash()
         {
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -453,19 +508,32 @@ public static class Checkpoint
                 }
             }
 
+            void Doubles(double[] values)
+            {
+                Int(values.Length);
+                foreach (double v in values)
+                {
+                    Int(BitConverter.DoubleToInt64Bits(v));
+                }
+            }
+
             Int(FormatVersion);
             Text(Task);
             Text(Approximator.Name);
             Strings(Approximator.Settings);
             Text(Head.Name);
             Strings(Head.Settings);
-            Int(Parameters.Length);
-            foreach (double v in Parameters)
+            Doubles(Parameters);
+            Strings(Metadata);
+            if (Critic is { } critic)
             {
-                Int(BitConverter.DoubleToInt64Bits(v));
+                Text("critic");
+                Text(critic.Approximator.Name);
+                Strings(critic.Approximator.Settings);
+                Strings(critic.Settings);
+                Doubles(critic.Parameters);
             }
 
-            Strings(Metadata);
             return Convert.ToHexStringLower(hash.GetHashAndReset());
         }
     }

@@ -35,7 +35,7 @@ public class EstimatorNamesTests
         EstimatorOptions[] all = ValidOptions().ToArray();
         Assert.Multiple(() =>
         {
-            Assert.That(all, Has.Length.EqualTo(18));
+            Assert.That(all, Has.Length.EqualTo(20)); // 18, and reward-to-go+value with and without norm
             foreach (EstimatorOptions options in all)
             {
                 Assert.That(EstimatorNames.Parse(EstimatorNames.Format(options), options.Discount), Is.EqualTo(options));

@@ -18,6 +18,8 @@ public class EstimatorTests
         new(ReturnKind.Total, BaselineKind.Average),
         new(ReturnKind.RewardToGo, BaselineKind.Average, LeaveOneOut: true),
         new(ReturnKind.RewardToGo, BaselineKind.Average, Normalize: true, Discount: 0.9),
+        new(ReturnKind.RewardToGo, BaselineKind.Value, Normalize: true, Discount: 0.9, Value: new ValueOptions(0.8, Values: new AffineStateValues())),
+        new(ReturnKind.RewardToGo, BaselineKind.Average, Normalize: true, Discount: 0.9, EntropyBonus: 0.05),
     ];
 
     private static SoftmaxPolicy RandomSoftmax(int observations, int actions, int seed)

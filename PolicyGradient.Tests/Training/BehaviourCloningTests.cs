@@ -9,7 +9,7 @@ using PolicyGradient.Training;
 
 namespace PolicyGradient.Tests.Training;
 
-/// <summary>docs/derivations.md §20: maximum likelihood, the pseudo-loss and the lane-keeping loss are the same score code.</summary>
+/// <summary>docs/derivations.md §22: maximum likelihood, the pseudo-loss and the lane-keeping loss are the same score code.</summary>
 [TestFixture]
 [Category("Training")]
 public class BehaviourCloningTests
