@@ -38,6 +38,26 @@ internal class TrainingSettings : CommandSettings
     [Description("none, average, optimal or optimal-per-step. Default: average.")]
     public string? Baseline { get; init; }
 
+    [CommandOption("--gae-lambda <L>")]
+    [Description("With --baseline value: λ in [[0, 1]] of GAE(γ, λ); 1 is reward-to-go − V(s). Default: the task's (1 unless it says otherwise).")]
+    public double? GaeLambda { get; init; }
+
+    [CommandOption("--critic-hidden <SIZES>")]
+    [Description("With --baseline value: hidden sizes of the critic V(s), each ≥ 1, e.g. 64,64. Default: the task's (64,64 unless it says otherwise).")]
+    public string? CriticHidden { get; init; }
+
+    [CommandOption("--critic-lr <A>")]
+    [Description("With --baseline value: the critic's Adam learning rate, > 0. Default: the task's (0.001 unless it says otherwise).")]
+    public double? CriticLearningRate { get; init; }
+
+    [CommandOption("--critic-iters <K>")]
+    [Description("With --baseline value: Adam steps fitting the critic after each policy step, ≥ 1. Default: the task's (10 unless it says otherwise).")]
+    public int? CriticIterations { get; init; }
+
+    [CommandOption("--entropy <B>")]
+    [Description("Entropy bonus β ≥ 0 added to the estimate with any baseline: β Σ_t ∇θ H(π(·|s_t)). Default: the task's (0 unless it says otherwise).")]
+    public double? Entropy { get; init; }
+
     [CommandOption("--leave-one-out")]
     [Description("Compute each episode's baseline from the others (needs a baseline). Default: on with a baseline.")]
     public bool? LeaveOneOut { get; init; }
@@ -107,10 +127,28 @@ internal class TrainingSettings : CommandSettings
             Discount = Discount ?? e.Discount,
         };
         Require(e.Discount is >= 0 and <= 1, string.Create(CultureInfo.InvariantCulture, $"--discount must be in [0, 1], not {e.Discount}."));
+        bool value = e.Baseline == BaselineKind.Value;
+        Require(value || (GaeLambda is null && CriticHidden is null && CriticLearningRate is null && CriticIterations is null), "--gae-lambda, --critic-hidden, --critic-lr and --critic-iters apply to --baseline value.");
+        ValueOptions? critic = null;
+        if (value)
+        {
+            ValueOptions task = e.Value ?? new ValueOptions();
+            critic = task with
+            {
+                GaeLambda = GaeLambda ?? task.GaeLambda,
+                CriticHidden = CriticHidden is null ? task.CriticHidden : ParseHidden(CriticHidden, "--critic-hidden"),
+                CriticLearningRate = CriticLearningRate ?? task.CriticLearningRate,
+                CriticIterations = CriticIterations ?? task.CriticIterations,
+                CriticSeed = seed,
+            };
+        }
+
         e = e with
         {
-            LeaveOneOut = LeaveOneOut ?? (e.Baseline != BaselineKind.None && e.LeaveOneOut),
-            Normalize = Normalize ?? (e.Baseline is BaselineKind.None or BaselineKind.Average && e.Normalize),
+            LeaveOneOut = LeaveOneOut ?? (e.Baseline is not (BaselineKind.None or BaselineKind.Value) && e.LeaveOneOut),
+            Normalize = Normalize ?? (e.Baseline is BaselineKind.None or BaselineKind.Average or BaselineKind.Value && e.Normalize),
+            Value = critic,
+            EntropyBonus = Entropy ?? e.EntropyBonus,
         };
         try
         {
@@ -137,7 +175,7 @@ internal class TrainingSettings : CommandSettings
         RunSettings run = d with
         {
             Policy = policy,
-            Hidden = Hidden is null ? d.Hidden : ParseHidden(Hidden),
+            Hidden = Hidden is null ? d.Hidden : ParseHidden(Hidden, "--hidden"),
             Estimator = e,
             BatchEpisodes = BatchEpisodes ?? d.BatchEpisodes,
             Optimizer = Optimizer is null or "adam" or "sgd" or "natural" ? Optimizer ?? d.Optimizer : throw new UsageException($"--optimizer must be adam, sgd or natural, not '{Optimizer}'."),
@@ -179,7 +217,7 @@ internal class TrainingSettings : CommandSettings
         }
     }
 
-    private static int[] ParseHidden(string text)
+    private static int[] ParseHidden(string text, string option)
     {
         string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
         var sizes = new int[parts.Length];
@@ -187,7 +225,7 @@ internal class TrainingSettings : CommandSettings
         {
             if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] < 1)
             {
-                throw new UsageException($"--hidden must be sizes ≥ 1 separated by commas, e.g. 64,64; not '{text}'.");
+                throw new UsageException($"{option} must be sizes ≥ 1 separated by commas, e.g. 64,64; not '{text}'.");
             }
         }
 
@@ -231,6 +269,16 @@ internal static class EstimatorList
         string? twice = options.GroupBy(o => o.Name).FirstOrDefault(g => g.Count() > 1)?.Key;
         return twice is null ? options : throw new UsageException($"--estimators names {twice} twice.");
     }
+
+    /// <summary>
+    /// A named estimator with what its name does not carry taken from the run's settings: the critic's options (for a
+    /// value baseline, seeded with the run's seed) and the entropy bonus.
+    /// </summary>
+    public static EstimatorOptions WithTaskSettings(EstimatorOptions named, EstimatorOptions run, int seed) => named with
+    {
+        Value = named.Baseline == BaselineKind.Value ? (run.Value ?? new ValueOptions()) with { CriticSeed = seed } : null,
+        EntropyBonus = run.EntropyBonus,
+    };
 }
 
 /// <summary>Messages for the user: one line, no parameter names.</summary>
@@ -277,11 +325,11 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         Paths.CheckOutputFile("--save", settings.Save);
         Paths.CheckOutputFile("--report", settings.Report);
         Console.WriteLine(run.Describe());
-        (TrainingResult result, Policy policy) = Run(run);
+        (TrainingResult result, Policy policy, Critic? critic) = Run(run);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"solved: {result.Solved}, steps to solve: {result.EnvironmentStepsToSolve?.ToString(CultureInfo.InvariantCulture) ?? "—"}, total steps: {result.TotalEnvironmentSteps}, final mean of last 100: {result.FinalRecentMeanReturn:F1}, wall: {result.WallTime.TotalSeconds:F2} s"));
         if (settings.Save is not null)
         {
-            Checkpoint.Save(policy, settings.Save, new Dictionary<string, string> { ["settings"] = run.Describe(), ["steps"] = result.TotalEnvironmentSteps.ToString(CultureInfo.InvariantCulture) }, task: run.Env);
+            Checkpoint.Save(policy, settings.Save, new Dictionary<string, string> { ["settings"] = run.Describe(), ["steps"] = result.TotalEnvironmentSteps.ToString(CultureInfo.InvariantCulture) }, task: run.Env, critic: critic);
         }
 
         if (settings.Report is not null)
@@ -304,7 +352,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     }
 
     /// <summary>Trains with a live bar on a terminal, else a plain line every 20 iterations, written on this thread before the result.</summary>
-    public static (TrainingResult Result, Policy Policy) Run(RunSettings run)
+    public static (TrainingResult Result, Policy Policy, Critic? Critic) Run(RunSettings run)
     {
         if (!Output.Interactive)
         {
@@ -317,7 +365,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             }));
         }
 
-        (TrainingResult, Policy) outcome = default;
+        (TrainingResult, Policy, Critic?) outcome = default;
         AnsiConsole.Progress().Start(ctx =>
         {
             ProgressTask bar = ctx.AddTask(run.Env, maxValue: run.MaxSteps);

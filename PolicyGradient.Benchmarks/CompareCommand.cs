@@ -18,7 +18,7 @@ internal sealed record CompareGrid(RunSettings Base, string[] Estimators, int Fi
     public int CellCount() => Estimators.Length * (Seeds + 1);
 
     public RunSettings Run(int estimator, int seed, int threads) =>
-        Base with { Estimator = EstimatorNames.Parse(Estimators[estimator], Base.Estimator.Discount), Seed = seed, Threads = threads };
+        Base with { Estimator = EstimatorList.WithTaskSettings(EstimatorNames.Parse(Estimators[estimator], Base.Estimator.Discount), Base.Estimator, seed), Seed = seed, Threads = threads };
 }
 
 /// <summary>One cell's result: a training run, or the variance at the initial policy.</summary>
@@ -58,7 +58,7 @@ internal sealed class CompareCommand : Command<CompareCommand.Settings>
     }
 
     /// <summary>The estimators compared by default, by their names in <see cref="EstimatorNames"/>.</summary>
-    public static readonly string[] DefaultEstimators = ["total", "reward-to-go", "reward-to-go+average+loo+norm", "reward-to-go+optimal-per-step+loo"];
+    public static readonly string[] DefaultEstimators = ["total", "reward-to-go", "reward-to-go+average+loo+norm", "reward-to-go+optimal-per-step+loo", "reward-to-go+value+norm"];
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
         Run(settings, Console.Out);
@@ -119,7 +119,7 @@ internal sealed class CompareCommand : Command<CompareCommand.Settings>
             return new CompareCell(null, InitialVariance(run));
         }
 
-        (TrainingResult result, _) = TrainingRun.Train(run);
+        (TrainingResult result, _, _) = TrainingRun.Train(run);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{grid.Estimators[estimator],-36} seed {run.Seed}: solved {result.Solved}, steps to solve {result.EnvironmentStepsToSolve?.ToString(CultureInfo.InvariantCulture) ?? "—"}, final {result.FinalRecentMeanReturn:F1}, {result.WallTime.TotalSeconds:F2} s"));
         return new CompareCell(result, null);
     }

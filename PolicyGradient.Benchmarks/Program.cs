@@ -33,7 +33,7 @@ public static class Program
 
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("Main job: compare 4 estimators × 3 seeds on CartPole-v1 into ./compare-out (≈ 3 s on 2 cores; `--help` lists the commands).");
+            Console.Error.WriteLine("Main job: compare 5 estimators × 3 seeds on CartPole-v1 into ./compare-out (≈ 3 s on 2 cores; `--help` lists the commands).");
             args = [CompareCommand.Name, "--env", "CartPole-v1", "--seeds", "3", "--out", "compare-out"];
         }
 

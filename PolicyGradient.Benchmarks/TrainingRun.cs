@@ -32,7 +32,8 @@ internal sealed record RunSettings(
     public static RunSettings Defaults(string env, int seed)
     {
         TaskDefaults d = TaskDefaults.For(env);
-        return new RunSettings(env, d.Policy, d.Hidden, new EstimatorOptions(d.Returns, d.Baseline, d.LeaveOneOut, d.Normalize, d.Discount), d.BatchEpisodes, d.Optimizer, d.LearningRate, d.MaxSteps, d.Target, seed, 0, d.InitialLogStd, PolicyRegistry.HeadsFor(TaskRegistry.Create(env).ActionSpace)[0]);
+        var estimator = new EstimatorOptions(d.Returns, d.Baseline, d.LeaveOneOut, d.Normalize, d.Discount, d.Value is null ? null : d.Value with { CriticSeed = seed }, d.Entropy);
+        return new RunSettings(env, d.Policy, d.Hidden, estimator, d.BatchEpisodes, d.Optimizer, d.LearningRate, d.MaxSteps, d.Target, seed, 0, d.InitialLogStd, d.Head ?? PolicyRegistry.HeadsFor(TaskRegistry.Create(env).ActionSpace)[0]);
     }
 
     public string Describe() => string.Create(CultureInfo.InvariantCulture, $"{Env} {Policy}{(Policy == "mlp" ? "[" + string.Join(",", Hidden) + "]" : string.Empty)}-{Head} {Estimator.Name} γ {Estimator.Discount}, {BatchEpisodes} episodes/iteration, {Optimizer} lr {LearningRate}, seed {Seed}");
@@ -47,7 +48,7 @@ internal static class TrainingRun
         return PolicyRegistry.CreateForTask(s.Head, task.ObservationSize, task.ActionSpace, s.Policy == "mlp" ? s.Hidden : null, s.Seed, s.InitialLogStd);
     }
 
-    public static (TrainingResult Result, Policy Policy) Train(RunSettings s, IProgress<TrainingProgress>? progress = null)
+    public static (TrainingResult Result, Policy Policy, Critic? Critic) Train(RunSettings s, IProgress<TrainingProgress>? progress = null)
     {
         Policy policy = CreatePolicy(s);
         Optimizer optimizer = s.Optimizer switch
@@ -57,7 +58,8 @@ internal static class TrainingRun
             "adam" => new Adam(s.LearningRate),
             _ => throw new InvalidOperationException($"Unknown optimizer '{s.Optimizer}' (the command line accepts adam, sgd, natural)."),
         };
-        var trainer = new Trainer(() => TaskRegistry.Create(s.Env), policy, new GradientEstimator(s.Estimator), optimizer, new TrainerOptions
+        var estimator = new GradientEstimator(s.Estimator);
+        var trainer = new Trainer(() => TaskRegistry.Create(s.Env), policy, estimator, optimizer, new TrainerOptions
         {
             EpisodesPerIteration = s.BatchEpisodes,
             MaxEnvironmentSteps = s.MaxSteps,
@@ -65,6 +67,6 @@ internal static class TrainingRun
             Seed = s.Seed,
             Threads = s.Threads,
         });
-        return (trainer.Train(progress), policy);
+        return (trainer.Train(progress), policy, estimator.Critic);
     }
 }

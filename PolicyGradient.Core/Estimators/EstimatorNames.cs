@@ -48,6 +48,7 @@ public static class EstimatorNames
         "reward-to-go+average+loo+norm",
         "reward-to-go+optimal+loo",
         "reward-to-go+optimal-per-step+loo",
+        "reward-to-go+value",
     ];
 
     /// <summary>The grammar, as error messages state it.</summary>

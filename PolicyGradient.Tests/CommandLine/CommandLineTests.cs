@@ -151,8 +151,8 @@ public class CommandLineTests : CliFixture
         {
             Assert.That(result.ExitCode, Is.Zero, result.ToString());
             Assert.That(result.ErrorLines, Has.Length.EqualTo(1));
-            Assert.That(result.Error, Does.StartWith("Main job: compare 4 estimators × 3 seeds on CartPole-v1"));
-            Assert.That(File.ReadAllLines(Cli["compare-out/table.md"]), Has.Length.EqualTo(6));
+            Assert.That(result.Error, Does.StartWith("Main job: compare 5 estimators × 3 seeds on CartPole-v1"));
+            Assert.That(File.ReadAllLines(Cli["compare-out/table.md"]), Has.Length.EqualTo(7));
             Assert.That(Directory.GetFiles(Cli["compare-out"]).Select(Path.GetFileName), Is.EquivalentTo(new[] { "table.md", "curves.csv", "history.csv", "learning-curves.png", "runs.json" }));
         });
     }
