@@ -35,7 +35,7 @@ public sealed class Sampler
     private readonly HashSet<TaskEnvironment> _instances = new(ReferenceEqualityComparer.Instance);
     private readonly Action<int> _work;
     private int[] _owner = [], _localIndex = [];
-    private int _nextEpisode, _completedEpisodes;
+    private int _nextEpisode, _completedEpisodes, _inFlight;
     private long _completedSteps;
 
     // the call in progress
@@ -177,7 +177,7 @@ public sealed class Sampler
             Array.Resize(ref _localIndex, maxEpisodes);
         }
 
-        (_nextEpisode, _completedEpisodes, _completedSteps) = (0, 0, 0);
+        (_nextEpisode, _completedEpisodes, _completedSteps, _inFlight) = (0, 0, 0, 0);
         foreach (Slot slot in _slots)
         {
             slot.Batch.Clear();
@@ -275,6 +275,11 @@ public sealed class Sampler
 
     private void Fail(Slot slot, Exception failure)
     {
+        if (slot.Episode >= 0)
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+
         lock (_slots)
         {
             if (slot.Episode < _failedEpisode)
@@ -287,10 +292,21 @@ public sealed class Sampler
     }
 
     // Claims the next episode for a slot and resets its task; false when there is none to claim (or the call failed).
+    // Under a step budget it also declines while the episodes in flight, at the mean length of those completed, will
+    // already reach the budget: fewer episodes past the kept prefix are sampled and thrown away. Which episodes are
+    // sampled then depends on timing, the batch does not: every claimed episode runs to its end and claims go in index
+    // order, and the last episode in flight always claims again if the budget is not yet reached.
     private bool TryStart(Slot slot)
     {
         slot.Episode = -1;
-        if (Volatile.Read(ref _completedSteps) >= _stepBudget || Volatile.Read(ref _failure) is not null)
+        long completed = Volatile.Read(ref _completedSteps);
+        if (completed >= _stepBudget || Volatile.Read(ref _failure) is not null)
+        {
+            return false;
+        }
+
+        int inFlight = Volatile.Read(ref _inFlight), done = Volatile.Read(ref _completedEpisodes);
+        if (_stepBudget != long.MaxValue && inFlight > 0 && done > 0 && completed + (inFlight * (completed / (double)done)) >= _stepBudget)
         {
             return false;
         }
@@ -300,6 +316,8 @@ public sealed class Sampler
         {
             return false;
         }
+
+        Interlocked.Increment(ref _inFlight);
 
         slot.Episode = episode;
         slot.Steps = 0;
@@ -428,6 +446,7 @@ public sealed class Sampler
             Record(slot.Episode, slot.Index, local);
             long total = Interlocked.Add(ref _completedSteps, slot.Steps);
             int done = Interlocked.Increment(ref _completedEpisodes);
+            Interlocked.Decrement(ref _inFlight);
             _progress?.Report(new SamplingProgress(done, total));
             return false;
         }
