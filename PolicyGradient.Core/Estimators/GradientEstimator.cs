@@ -76,7 +76,10 @@ public sealed class GradientEstimator
     /// <summary>The learned critic of the baseline, if it has one (created with the first estimate).</summary>
     public Critic? Critic => Baseline.Critic;
 
-    /// <summary>A short name, e.g. "reward-to-go + average (leave-one-out)".</summary>
+    /// <summary>
+    /// The estimator's name: the canonical <see cref="EstimatorNames"/> form, e.g. "reward-to-go+average+loo", for one
+    /// built from options; "reward-to-go + " and the baseline's own name for one built from a baseline directly.
+    /// </summary>
     public string Name => Options?.Name ?? (Returns == ReturnKind.Total ? "total" : "reward-to-go") + " + " + Baseline.Name;
 
     /// <summary>Writes the estimate ĝ into <paramref name="gradient"/> (overwritten) and returns its diagnostics.</summary>
