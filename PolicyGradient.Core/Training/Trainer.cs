@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using PolicyGradient.Environments;
 using PolicyGradient.Estimators;
@@ -113,13 +114,11 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(estimator);
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(options);
-        CheckOption(options.EpisodesPerIteration > 0, "EpisodesPerIteration", options.EpisodesPerIteration, "> 0");
-        CheckOption(options.ReturnWindow > 0, "ReturnWindow", options.ReturnWindow, "> 0");
-        CheckOption(options.MaxEnvironmentSteps > 0, "MaxEnvironmentSteps", options.MaxEnvironmentSteps, "> 0");
-        CheckOption(options.MaxRefusedStepsInARow > 0, "MaxRefusedStepsInARow", options.MaxRefusedStepsInARow, "> 0");
-        CheckOption(options.Threads >= 0, "Threads", options.Threads, "≥ 0 (0: all cores)");
-        CheckOption(options.TargetReturn is null || double.IsFinite(options.TargetReturn.Value), "TargetReturn", options.TargetReturn, "finite, or null");
-        CheckOption(options.EpisodesPerIteration >= estimator.Baseline.MinimumEpisodes, "EpisodesPerIteration", options.EpisodesPerIteration, $"≥ {estimator.Baseline.MinimumEpisodes} for the {estimator.Baseline.Name} baseline");
+        string? invalid = InvalidOption(options, estimator.Baseline);
+        if (invalid is not null)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), invalid);
+        }
 
         (Policy, Estimator, Optimizer, Options) = (policy, estimator, optimizer, options);
         _sampler = new Sampler(task, options.Threads);
@@ -238,12 +237,28 @@ public sealed class Trainer
         return new EvaluationResult(mean, Math.Sqrt(returns.Average(r => (r - mean) * (r - mean))), episodes, returns, terminated);
     }
 
-    private static void CheckOption(bool valid, string options, object? value, string expected)
+    // The first option out of range, said as "Expected TrainerOptions.X …, got v."; null when all are in range.
+    private static string? InvalidOption(TrainerOptions o, Baseline baseline)
     {
-        if (!valid)
+        (bool Valid, string Name, object? Value, string Expected)[] checks =
+        [
+            (o.EpisodesPerIteration > 0, "EpisodesPerIteration", o.EpisodesPerIteration, "> 0"),
+            (o.ReturnWindow > 0, "ReturnWindow", o.ReturnWindow, "> 0"),
+            (o.MaxEnvironmentSteps > 0, "MaxEnvironmentSteps", o.MaxEnvironmentSteps, "> 0"),
+            (o.MaxRefusedStepsInARow > 0, "MaxRefusedStepsInARow", o.MaxRefusedStepsInARow, "> 0"),
+            (o.Threads >= 0, "Threads", o.Threads, "≥ 0 (0: all cores)"),
+            (o.TargetReturn is null || double.IsFinite(o.TargetReturn.Value), "TargetReturn", o.TargetReturn, "finite, or null"),
+            (o.EpisodesPerIteration >= baseline.MinimumEpisodes, "EpisodesPerIteration", o.EpisodesPerIteration, $"≥ {baseline.MinimumEpisodes} for the {baseline.Name} baseline"),
+        ];
+        foreach ((bool valid, string name, object? value, string expected) in checks)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), value, $"Expected TrainerOptions.{options} {expected}.");
+            if (!valid)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"Expected TrainerOptions.{name} {expected}, got {value}.");
+            }
         }
+
+        return null;
     }
 
     private void CheckFiniteParameters(string when)
