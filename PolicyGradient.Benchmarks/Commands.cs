@@ -132,13 +132,13 @@ internal class TrainingSettings : CommandSettings
         ValueOptions? critic = null;
         if (value)
         {
-            ValueOptions task = e.Value ?? new ValueOptions();
-            critic = task with
+            ValueOptions defaults = e.Value ?? new ValueOptions();
+            critic = defaults with
             {
-                GaeLambda = GaeLambda ?? task.GaeLambda,
-                CriticHidden = CriticHidden is null ? task.CriticHidden : ParseHidden(CriticHidden, "--critic-hidden"),
-                CriticLearningRate = CriticLearningRate ?? task.CriticLearningRate,
-                CriticIterations = CriticIterations ?? task.CriticIterations,
+                GaeLambda = GaeLambda ?? defaults.GaeLambda,
+                CriticHidden = CriticHidden is null ? defaults.CriticHidden : ParseHidden(CriticHidden, "--critic-hidden"),
+                CriticLearningRate = CriticLearningRate ?? defaults.CriticLearningRate,
+                CriticIterations = CriticIterations ?? defaults.CriticIterations,
                 CriticSeed = seed,
             };
         }
@@ -165,7 +165,8 @@ internal class TrainingSettings : CommandSettings
             throw new UsageException($"--hidden applies to --policy mlp; the policy here is linear{(Policy is null ? $" ({Env}'s default)" : string.Empty)}.");
         }
 
-        IReadOnlyList<string> heads = PolicyRegistry.HeadsFor(TaskRegistry.Create(Env).ActionSpace);
+        TaskEnvironment task = TaskRegistry.Create(Env);
+        IReadOnlyList<string> heads = PolicyRegistry.HeadsFor(task.ActionSpace);
         string head = Head is null || heads.Contains(Head) ? Head ?? d.Head : throw new UsageException($"--head must be {string.Join(" or ", heads)} for {Env}'s actions, not '{Head}'.");
         if (InitialLogStd is not null && head != "gaussian")
         {
@@ -190,7 +191,6 @@ internal class TrainingSettings : CommandSettings
         };
         try
         {
-            TaskEnvironment task = TaskRegistry.Create(Env);
             _ = PolicyRegistry.CreateApproximatorForTask(run.Head, task.ObservationSize, task.ActionSpace, run.Policy == "mlp" ? run.Hidden : null);
         }
         catch (ArgumentException error)

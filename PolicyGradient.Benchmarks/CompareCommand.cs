@@ -43,7 +43,7 @@ internal sealed class CompareCommand : Command<CompareCommand.Settings>
         public int FirstSeed { get; init; } = 1;
 
         [CommandOption("--estimators <LIST>")]
-        [Description("Comma-separated estimator names <returns>[[+<baseline>]][[+loo]][[+norm]], run exactly as named. Default: total,reward-to-go,reward-to-go+average+loo+norm,reward-to-go+optimal-per-step+loo.")]
+        [Description("Comma-separated estimator names <returns>[[+<baseline>]][[+loo]][[+norm]], run exactly as named. Default: total,reward-to-go,reward-to-go+average+loo+norm,reward-to-go+optimal-per-step+loo,reward-to-go+value+norm.")]
         public string? Estimators { get; init; }
 
         [CommandOption("--out <DIR>")]

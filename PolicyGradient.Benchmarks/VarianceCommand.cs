@@ -44,7 +44,7 @@ internal sealed class VarianceCommand : Command<VarianceCommand.Settings>
         public int Seed { get; init; } = 1;
 
         [CommandOption("--estimators <LIST>")]
-        [Description("Comma-separated estimator names <returns>[[+<baseline>]][[+loo]][[+norm]]. Default: the ten well-known ones (total, …, reward-to-go+optimal-per-step+loo).")]
+        [Description("Comma-separated estimator names <returns>[[+<baseline>]][[+loo]][[+norm]]. Default: the eleven well-known ones (total, …, reward-to-go+optimal-per-step+loo, reward-to-go+value).")]
         public string? Estimators { get; init; }
 
         [CommandOption("--report <FILE>")]
