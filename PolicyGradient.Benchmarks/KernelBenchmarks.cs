@@ -75,13 +75,13 @@ public class GemvBenchmarks
     }
 }
 
-/// <summary>Y = X Wᵀ + b for 256 rows through a 64→64 layer, the batched forward's core.</summary>
+/// <summary>Y = X W̃ + b (W̃ = Wᵀ, input-major) for 256 rows through a 64→64 layer, the batched forward's core.</summary>
 [MemoryDiagnoser]
 public class LinearForwardBatchedBenchmarks
 {
     private const int Rows = 256, In = 64, Out = 64;
     private readonly double[] _x = new double[Rows * In], _w = new double[Out * In], _b = new double[Out];
-    private readonly double[] _y = new double[Rows * Out], _scratch = new double[Out * In];
+    private readonly double[] _y = new double[Rows * Out];
     private Matrix<double> _mx = null!, _mw = null!, _my = null!;
 
     [GlobalSetup]
@@ -99,18 +99,18 @@ public class LinearForwardBatchedBenchmarks
         }
 
         _mx = Matrix<double>.Build.DenseOfRowMajor(Rows, In, _x);
-        _mw = Matrix<double>.Build.DenseOfRowMajor(Out, In, _w);
+        _mw = Matrix<double>.Build.DenseOfRowMajor(In, Out, _w);
         _my = Matrix<double>.Build.Dense(Rows, Out);
     }
 
     [Benchmark(Baseline = true)]
-    public void Scalar() => ScalarKernels.LinearForwardBatched(Rows, _x, _w, _b, _y, _scratch);
+    public void Scalar() => ScalarKernels.LinearForwardBatched(Rows, _x, _w, _b, _y);
 
     [Benchmark]
-    public void Kernel() => Kernels.LinearForwardBatched(Rows, _x, _w, _b, _y, _scratch);
+    public void Kernel() => Kernels.LinearForwardBatched(Rows, _x, _w, _b, _y);
 
     [Benchmark]
-    public void MathNet() => _mx.TransposeAndMultiply(_mw, _my);
+    public void MathNet() => _mx.Multiply(_mw, _my);
 }
 
 /// <summary>

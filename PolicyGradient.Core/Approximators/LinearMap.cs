@@ -3,7 +3,8 @@ using PolicyGradient.Numerics;
 namespace PolicyGradient.Approximators;
 
 /// <summary>
-/// The linear (affine) approximator f(s; θ) = W s + b with θ = [W (m×n, row-major), b (m)].
+/// The linear (affine) approximator f(s; θ) = W s + b with θ = [Wᵀ (n×m, row-major: input-major, see
+/// <see cref="DenseLayer"/>), b (m)].
 /// Its Jacobian is the simplest there is: ∂f_i/∂W_ij = s_j and ∂f_i/∂b_i = 1, so the backward pass is the
 /// rank-1 update dW += ḡ sᵀ and db += ḡ.
 /// </summary>
@@ -54,7 +55,7 @@ public sealed class LinearMap : IApproximator
     public void Forward(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output, Span<double> workspace)
     {
         ApproximatorChecks.Row(this, parameters, input, output, workspace);
-        _layer.Forward(1, parameters, input, output, default);
+        _layer.Forward(1, parameters, input, output);
     }
 
     /// <inheritdoc/>
@@ -73,7 +74,7 @@ public sealed class LinearMap : IApproximator
     public void ForwardBatched(int batch, ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output, ApproximatorWorkspace workspace)
     {
         ApproximatorChecks.Batch(this, batch, parameters, input, output, workspace);
-        _layer.Forward(batch, parameters, input, output, workspace.Scratch);
+        _layer.Forward(batch, parameters, input, output);
     }
 
     /// <inheritdoc/>
@@ -82,4 +83,7 @@ public sealed class LinearMap : IApproximator
         ApproximatorChecks.BatchBackward(this, batch, parameters, input, outputGradient, parameterGradient, workspace);
         _layer.BackwardParameters(batch, input, outputGradient, parameterGradient, workspace.Scratch);
     }
+
+    /// <summary>Rewrites θ from output-major W (checkpoint formats 1 and 2) to this map's input-major Wᵀ.</summary>
+    internal void FromOutputMajor(Span<double> parameters) => _layer.FromOutputMajor(parameters);
 }

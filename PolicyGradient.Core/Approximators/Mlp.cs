@@ -5,7 +5,8 @@ namespace PolicyGradient.Approximators;
 /// <summary>
 /// A multilayer perceptron f(s; θ) = W_L σ(⋯ σ(W_1 s + b_1) ⋯) + b_L with any number of hidden layers, an
 /// elementwise activation σ (tanh by default, ReLU as an option) and a linear output layer.
-/// θ holds the layers in order, each as W_l (n_l × n_{l−1}, row-major) followed by b_l (n_l).
+/// θ holds the layers in order, each as W_lᵀ (n_{l−1} × n_l, row-major: input-major, see <see cref="DenseLayer"/>)
+/// followed by b_l (n_l).
 /// </summary>
 /// <remarks>
 /// <para>Backward (reverse mode, by hand): with z̄_L = ḡ, for l = L … 1:
@@ -105,7 +106,7 @@ public sealed class Mlp : IApproximator
     public void Forward(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output, Span<double> workspace)
     {
         ApproximatorChecks.Row(this, parameters, input, output, workspace);
-        ForwardRows(1, 1, parameters, input, output, workspace[.._hiddenTotal], default);
+        ForwardRows(1, 1, parameters, input, output, workspace[.._hiddenTotal]);
     }
 
     /// <inheritdoc/>
@@ -129,7 +130,7 @@ public sealed class Mlp : IApproximator
     public void ForwardBatched(int batch, ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output, ApproximatorWorkspace workspace)
     {
         ApproximatorChecks.Batch(this, batch, parameters, input, output, workspace);
-        ForwardRows(batch, workspace.Capacity, parameters, input, output, workspace.Activations, workspace.Scratch);
+        ForwardRows(batch, workspace.Capacity, parameters, input, output, workspace.Activations);
     }
 
     /// <inheritdoc/>
@@ -141,20 +142,20 @@ public sealed class Mlp : IApproximator
     }
 
     // f: [B, m] for input: [B, n_0]; h_l: [B, n_l] saved at activations[capacity·Σ_{j<l} n_j ..].
-    private void ForwardRows(int batch, int capacity, ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output, Span<double> activations, Span<double> scratch)
+    private void ForwardRows(int batch, int capacity, ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output, Span<double> activations)
     {
         ReadOnlySpan<double> h = input;
         int offset = 0;
         for (int l = 0; l < _hiddenSizes.Length; l++)
         {
             Span<double> next = activations.Slice(offset, batch * _hiddenSizes[l]); // h_l: [B, n_l]
-            _layers[l].Forward(batch, parameters, h, next, scratch);
+            _layers[l].Forward(batch, parameters, h, next);
             Activate(next);
             h = next;
             offset += capacity * _hiddenSizes[l];
         }
 
-        _layers[^1].Forward(batch, parameters, h, output, scratch);
+        _layers[^1].Forward(batch, parameters, h, output);
     }
 
     // θ̄ += Σ_rows ḡᵀ ∂f/∂θ from the activations ForwardRows saved; bufferA and bufferB hold h̄: [B, widest].
@@ -175,12 +176,21 @@ public sealed class Mlp : IApproximator
             ReadOnlySpan<double> hPrev = activations.Slice(offset, batch * layer.In); // h_{l−1}: [B, n_{l−1}]
             layer.BackwardParameters(batch, hPrev, zBar, parameterGradient, scratch);
             Span<double> hBar = bufferA[..(batch * layer.In)]; // h̄_{l−1}: [B, n_{l−1}]
-            layer.BackwardInput(batch, parameters, zBar, hBar);
+            layer.BackwardInput(batch, parameters, zBar, hBar, scratch);
             ActivateBackward(hPrev, hBar);
             zBar = hBar;
             Span<double> spare = bufferA;
             bufferA = bufferB;
             bufferB = spare;
+        }
+    }
+
+    /// <summary>Rewrites θ from output-major W_l (checkpoint formats 1 and 2) to this network's input-major W_lᵀ.</summary>
+    internal void FromOutputMajor(Span<double> parameters)
+    {
+        foreach (DenseLayer layer in _layers)
+        {
+            layer.FromOutputMajor(parameters);
         }
     }
 

@@ -54,7 +54,8 @@ public static partial class Kernels
     internal static void CheckRank1(ReadOnlySpan<double> yBar, ReadOnlySpan<double> x, ReadOnlySpan<double> g) =>
         ThrowHelper.CheckLength(g.Length, (long)yBar.Length * x.Length, nameof(g), "[M, N] with M = yBar.Length, N = x.Length");
 
-    // y: [M] = W: [M, N] · x: [N] + b: [M], eight chains at a time (FMA latency × throughput) sharing each x_k.
+    // y: [M] = W: [M, N] · x: [N] + b: [M] (b empty: from +0), eight chains at a time (FMA latency × throughput)
+    // sharing each x_k.
     internal static void GemvRows(ReadOnlySpan<double> w, ReadOnlySpan<double> x, ReadOnlySpan<double> b, Span<double> y)
     {
         int m = y.Length, n = x.Length, i = 0;
@@ -66,7 +67,8 @@ public static partial class Kernels
             ref double r1 = ref Unsafe.Add(ref r0, n), r2 = ref Unsafe.Add(ref r1, n), r3 = ref Unsafe.Add(ref r2, n);
             ref double r4 = ref Unsafe.Add(ref r3, n), r5 = ref Unsafe.Add(ref r4, n), r6 = ref Unsafe.Add(ref r5, n);
             ref double r7 = ref Unsafe.Add(ref r6, n);
-            double a0 = b[i], a1 = b[i + 1], a2 = b[i + 2], a3 = b[i + 3], a4 = b[i + 4], a5 = b[i + 5], a6 = b[i + 6], a7 = b[i + 7];
+            double a0 = Start(b, i), a1 = Start(b, i + 1), a2 = Start(b, i + 2), a3 = Start(b, i + 3);
+            double a4 = Start(b, i + 4), a5 = Start(b, i + 5), a6 = Start(b, i + 6), a7 = Start(b, i + 7);
             for (nint k = 0; k < n; k++)
             {
                 double xk = Unsafe.Add(ref xr, k);
@@ -86,7 +88,7 @@ public static partial class Kernels
         for (; i < m; i++)
         {
             ref double r = ref Unsafe.Add(ref w0, (nint)i * n);
-            double acc = b[i];
+            double acc = Start(b, i);
             for (int k = 0; k < n; k++)
             {
                 acc = Math.FusedMultiplyAdd(Unsafe.Add(ref r, k), Unsafe.Add(ref xr, k), acc);
@@ -95,6 +97,9 @@ public static partial class Kernels
             y[i] = acc;
         }
     }
+
+    // The first value of chain i: b_i, or +0 without a bias.
+    private static double Start(ReadOnlySpan<double> b, int i) => b.IsEmpty ? 0.0 : b[i];
 }
 
 /// <summary>G: [M, N] += α · ȳ: [M] ⊗ x: [N], one row of G per axpy (see <see cref="Kernels.Rank1Accumulate"/>).</summary>

@@ -5,56 +5,80 @@ namespace PolicyGradient.Numerics;
 public static partial class Kernels
 {
     /// <summary>
-    /// From this many rows on, the batched kernels pack a transposed operand into <c>scratch</c> (M·N doubles) and run
-    /// a matrix product; below it they run row by row and do not touch <c>scratch</c>, which may then be empty. Either
-    /// way every output gets the same bits.
+    /// From this many rows on, <see cref="LinearInputGradientBatched"/> packs W = (Wᵀ)ᵀ into <c>scratch</c> (M·N
+    /// doubles) and runs a matrix product, and <see cref="LinearWeightGradientBatched"/> may work on dW in scratch;
+    /// below it they run row by row and do not touch <c>scratch</c>, which may then be empty. Either way every output
+    /// gets the same bits.
     /// </summary>
     public const int PackingMinimumBatch = 4;
 
     /// <summary>
-    /// Batched affine map, Y = X Wᵀ + b over B rows: X: [B, N], W: [M, N], b: [M], Y: [B, M], all row-major;
-    /// N = <paramref name="x"/>.Length / B and M = <paramref name="b"/>.Length. Overwrites <paramref name="y"/>.
-    /// Each Y_ri is the chain Y_ri = b_i, Y_ri ← fma(X_rk, W_ik, Y_ri) for k ascending, so row r's output has the same
-    /// bits whatever B and whatever the other rows. <paramref name="scratch"/> (M·N doubles when
-    /// B ≥ <see cref="PackingMinimumBatch"/>) receives Wᵀ.
+    /// Batched affine map, Y = X W̃ + b over B rows, with the weights stored input-major as W̃ = Wᵀ: X: [B, N],
+    /// W̃: [N, M], b: [M], Y: [B, M], all row-major; N = <paramref name="x"/>.Length / B and M = <paramref name="b"/>.Length.
+    /// Overwrites <paramref name="y"/>. Each Y_ri is the chain Y_ri = b_i, Y_ri ← fma(X_rk, W̃_ki, Y_ri) for k ascending,
+    /// so row r's output has the same bits whatever B and whatever the other rows. Row k of W̃ holds input k's weights
+    /// to every output, so the chains of one row run side by side in vector registers (a single row is vectorised too)
+    /// and no operand is ever packed.
     /// </summary>
     /// <exception cref="ArgumentException">A span does not have the stated shape.</exception>
-    public static void LinearForwardBatched(int batch, ReadOnlySpan<double> x, ReadOnlySpan<double> w, ReadOnlySpan<double> b, Span<double> y, Span<double> scratch)
+    public static void LinearForwardBatched(int batch, ReadOnlySpan<double> x, ReadOnlySpan<double> wT, ReadOnlySpan<double> b, Span<double> y)
     {
-        int n = CheckLinearBatched(batch, x, w, b.Length, y, scratch, nameof(w), nameof(y));
-        var kernel = new LinearForwardKernel(batch, n, x, w, b, y, scratch);
+        int n = CheckLinearBatched(batch, x, wT, b.Length, y, [], 0, nameof(wT), nameof(y));
+        var kernel = new LinearForwardKernel(batch, n, x, wT, b, y);
         Width.Dispatch(ref kernel);
     }
 
     /// <summary>
     /// Weight and bias gradients of <see cref="LinearForwardBatched"/>, accumulated over B rows:
-    /// dW ← dW + Ȳᵀ X and db ← db + Σ_rows Ȳ, with Ȳ: [B, M], X: [B, N], dW: [M, N], db: [M]. For rows r ascending,
-    /// dW_ij ← fma(Ȳ_ri, X_rj, dW_ij) and db_i ← db_i + Ȳ_ri, so calling it on rows one at a time gives the same bits
-    /// as one call on all of them. <paramref name="scratch"/> (M·N doubles when B ≥ <see cref="PackingMinimumBatch"/>)
-    /// holds dWᵀ while the input is narrower than the output.
+    /// dW̃ ← dW̃ + Xᵀ Ȳ and db ← db + Σ_rows Ȳ, with Ȳ: [B, M], X: [B, N], dW̃: [N, M] (input-major, as W̃), db: [M].
+    /// For rows r ascending, dW̃_ki ← fma(X_rk, Ȳ_ri, dW̃_ki) and db_i ← db_i + Ȳ_ri, so calling it on rows one at a
+    /// time gives the same bits as one call on all of them. <paramref name="scratch"/> (M·N doubles when
+    /// B ≥ <see cref="PackingMinimumBatch"/>) holds dW = dW̃ᵀ while the output is narrower than the input.
     /// </summary>
     /// <exception cref="ArgumentException">A span does not have the stated shape.</exception>
-    public static void LinearWeightGradientBatched(int batch, ReadOnlySpan<double> yBar, ReadOnlySpan<double> x, Span<double> dW, Span<double> db, Span<double> scratch)
+    public static void LinearWeightGradientBatched(int batch, ReadOnlySpan<double> yBar, ReadOnlySpan<double> x, Span<double> dWT, Span<double> db, Span<double> scratch)
     {
-        int n = CheckLinearBatched(batch, x, dW, db.Length, yBar, scratch, nameof(dW), nameof(yBar));
-        var kernel = new LinearWeightGradientKernel(batch, n, yBar, x, dW, db, scratch);
+        int n = CheckLinearBatched(batch, x, dWT, db.Length, yBar, scratch, PackingMinimumBatch, nameof(dWT), nameof(yBar));
+        var kernel = new LinearWeightGradientKernel(batch, n, yBar, x, dWT, db, scratch);
         Width.Dispatch(ref kernel);
     }
 
-    // Validates X: [B, N], W: [M, N], Y: [B, M], scratch ≥ M·N when B ≥ PackingMinimumBatch (sizes in 64 bits); returns N.
-    internal static int CheckLinearBatched(int batch, ReadOnlySpan<double> x, ReadOnlySpan<double> w, int m, ReadOnlySpan<double> y, ReadOnlySpan<double> scratch, string wName, string yName)
+    /// <summary>
+    /// Input gradient of <see cref="LinearForwardBatched"/>: X̄ = Ȳ W̃ᵀ over B rows, with Ȳ: [B, M], W̃: [N, M],
+    /// X̄: [B, N]; N = <paramref name="xBar"/>.Length / B. Overwrites <paramref name="xBar"/>. Each X̄_rk is the chain
+    /// X̄_rk = +0, X̄_rk ← fma(Ȳ_ri, W̃_ki, X̄_rk) for i ascending. From <see cref="PackingMinimumBatch"/> rows on,
+    /// <paramref name="scratch"/> (M·N doubles) receives W = W̃ᵀ so the chains run vectorised across k; below it each
+    /// row runs as a <see cref="Gemv"/> over the rows of W̃. Both form the same chains.
+    /// </summary>
+    /// <exception cref="ArgumentException">A span does not have the stated shape.</exception>
+    public static void LinearInputGradientBatched(int batch, ReadOnlySpan<double> yBar, ReadOnlySpan<double> wT, Span<double> xBar, Span<double> scratch)
+    {
+        int m = RowLength(batch, yBar.Length, nameof(yBar));
+        int n = CheckLinearBatched(batch, xBar, wT, m, yBar, scratch, PackingMinimumBatch, nameof(wT), nameof(yBar), nameof(xBar));
+        var kernel = new LinearInputGradientKernel(batch, n, yBar, wT, xBar, scratch);
+        Width.Dispatch(ref kernel);
+    }
+
+    // Validates X: [B, N], W̃: [N, M], Y: [B, M], scratch ≥ M·N when B ≥ packingBatch (sizes in 64 bits); returns N.
+    internal static int CheckLinearBatched(int batch, ReadOnlySpan<double> x, ReadOnlySpan<double> w, int m, ReadOnlySpan<double> y, ReadOnlySpan<double> scratch, int packingBatch, string wName, string yName, string xName = "x")
+    {
+        int n = RowLength(batch, x.Length, xName);
+        ThrowHelper.CheckLength(w.Length, (long)m * n, wName, "[N, M] (input-major): N inputs per row, M outputs");
+        ThrowHelper.CheckLength(y.Length, (long)batch * m, yName, "[B, M]");
+        ThrowHelper.CheckMinimumLength(scratch.Length, packingBatch > 0 && batch >= packingBatch ? (long)m * n : 0, nameof(scratch), "M·N when B ≥ PackingMinimumBatch");
+        return n;
+    }
+
+    // The row length of a [B, ·] span: checks B > 0 and that the length is a multiple of B.
+    internal static int RowLength(int batch, int length, string name)
     {
         ThrowHelper.CheckPositive(batch, nameof(batch));
-        if (x.Length % batch != 0)
+        if (length % batch != 0)
         {
-            ThrowHelper.CheckLength(x.Length, (long)batch * ((x.Length / batch) + 1), nameof(x), "[B, N]: a multiple of the batch size");
+            ThrowHelper.CheckLength(length, (long)batch * ((length / batch) + 1), name, "[B, ·]: a multiple of the batch size");
         }
 
-        int n = x.Length / batch;
-        ThrowHelper.CheckLength(w.Length, (long)m * n, wName, "[M, N] with M the bias length and N = x.Length / batch");
-        ThrowHelper.CheckLength(y.Length, (long)batch * m, yName, "[B, M]");
-        ThrowHelper.CheckMinimumLength(scratch.Length, batch >= PackingMinimumBatch ? (long)m * n : 0, nameof(scratch), "M·N when B ≥ PackingMinimumBatch");
-        return n;
+        return length / batch;
     }
 
     // destination: [cols, rows] = source: [rows, cols]ᵀ
@@ -72,66 +96,53 @@ public static partial class Kernels
 }
 
 /// <summary>
-/// Y: [B, M] = X: [B, N] · Wᵀ + b (see <see cref="Kernels.LinearForwardBatched"/>). Few rows: one <c>Gemv</c> per
-/// row (no packing); otherwise Y = b row by row, then Y += X · Wᵀ as one matrix product against Wᵀ: [N, M] packed in
-/// scratch. Both form the same chains.
+/// Y: [B, M] = X: [B, N] · W̃: [N, M] + b (see <see cref="Kernels.LinearForwardBatched"/>): Y = b row by row, then
+/// Y += X W̃ as one matrix product, vectorised across the outputs of each row.
 /// </summary>
-internal readonly ref struct LinearForwardKernel(int batch, int n, ReadOnlySpan<double> x, ReadOnlySpan<double> w, ReadOnlySpan<double> b, Span<double> y, Span<double> scratch) : IWidthKernel
+internal readonly ref struct LinearForwardKernel(int batch, int n, ReadOnlySpan<double> x, ReadOnlySpan<double> wT, ReadOnlySpan<double> b, Span<double> y) : IWidthKernel
 {
-    private readonly ReadOnlySpan<double> _x = x, _w = w, _b = b;
-    private readonly Span<double> _y = y, _scratch = scratch;
+    private readonly ReadOnlySpan<double> _x = x, _wT = wT, _b = b;
+    private readonly Span<double> _y = y;
 
     public void Run<TS, TV>()
         where TS : struct, ISimd<TV>
         where TV : struct
     {
         int m = _b.Length;
-        if (batch < Kernels.PackingMinimumBatch)
-        {
-            for (int r = 0; r < batch; r++)
-            {
-                Kernels.GemvRows(_w, _x.Slice(r * n, n), _b, _y.Slice(r * m, m));
-            }
-
-            return;
-        }
-
-        Span<double> wT = _scratch[..(m * n)];
-        Kernels.Transpose(_w, m, n, wT);
         for (int r = 0; r < batch; r++)
         {
             _b.CopyTo(_y.Slice(r * m, m));
         }
 
-        new MatMulKernel(batch, n, m, _x, false, wT, _y).Run<TS, TV>();
+        new MatMulKernel(batch, n, m, _x, false, _wT, _y).Run<TS, TV>();
     }
 }
 
 /// <summary>
-/// dW: [M, N] += Ȳᵀ: [M, B] · X: [B, N]; db: [M] += Σ_rows Ȳ (see <see cref="Kernels.LinearWeightGradientBatched"/>).
-/// When N is narrower than two registers and M is not (a first layer), the product runs on dWᵀ: [N, M] in scratch,
-/// so the vector dimension is the wide one; transposing is exact, so the chains are unchanged.
+/// dW̃: [N, M] += Xᵀ: [N, B] · Ȳ: [B, M]; db: [M] += Σ_rows Ȳ (see <see cref="Kernels.LinearWeightGradientBatched"/>).
+/// When M is narrower than two registers and N is not (an output layer), the product runs on dW = dW̃ᵀ: [M, N] in
+/// scratch, so the vector dimension is the wide one; transposing is exact, so the chains are unchanged.
 /// </summary>
-internal readonly ref struct LinearWeightGradientKernel(int batch, int n, ReadOnlySpan<double> yBar, ReadOnlySpan<double> x, Span<double> dW, Span<double> db, Span<double> scratch) : IWidthKernel
+internal readonly ref struct LinearWeightGradientKernel(int batch, int n, ReadOnlySpan<double> yBar, ReadOnlySpan<double> x, Span<double> dWT, Span<double> db, Span<double> scratch) : IWidthKernel
 {
     private readonly ReadOnlySpan<double> _yBar = yBar, _x = x;
-    private readonly Span<double> _dW = dW, _db = db, _scratch = scratch;
+    private readonly Span<double> _dWT = dWT, _db = db, _scratch = scratch;
 
     public void Run<TS, TV>()
         where TS : struct, ISimd<TV>
         where TV : struct
     {
         int m = _db.Length, block = 2 * TS.Count;
-        if (n < block && m >= block && batch >= Kernels.PackingMinimumBatch)
+        if (m < block && n >= block && batch >= Kernels.PackingMinimumBatch)
         {
-            Span<double> t = _scratch[..(m * n)];
-            Kernels.Transpose(_dW, m, n, t);
-            new MatMulKernel(n, batch, m, _x, true, _yBar, t).Run<TS, TV>();
-            Kernels.Transpose(t, n, m, _dW);
+            Span<double> dW = _scratch[..(m * n)];
+            Kernels.Transpose(_dWT, n, m, dW);
+            new MatMulKernel(m, batch, n, _yBar, true, _x, dW).Run<TS, TV>();
+            Kernels.Transpose(dW, m, n, _dWT);
         }
         else
         {
-            new MatMulKernel(m, batch, n, _yBar, true, _x, _dW).Run<TS, TV>();
+            new MatMulKernel(n, batch, m, _x, true, _yBar, _dWT).Run<TS, TV>();
         }
 
         // db_i ← db_i + Ȳ_ri, rows ascending: one chain per lane, B rows deep.
@@ -159,5 +170,37 @@ internal readonly ref struct LinearWeightGradientKernel(int batch, int n, ReadOn
 
             _db[i] = acc;
         }
+    }
+}
+
+/// <summary>
+/// X̄: [B, N] = Ȳ: [B, M] · W̃ᵀ (see <see cref="Kernels.LinearInputGradientBatched"/>). Few rows: one <c>Gemv</c> per row
+/// over the rows of W̃, from zero (no packing); otherwise X̄ = 0, then X̄ += Ȳ W with W = W̃ᵀ: [M, N] packed in scratch.
+/// Both form the same chains.
+/// </summary>
+internal readonly ref struct LinearInputGradientKernel(int batch, int n, ReadOnlySpan<double> yBar, ReadOnlySpan<double> wT, Span<double> xBar, Span<double> scratch) : IWidthKernel
+{
+    private readonly ReadOnlySpan<double> _yBar = yBar, _wT = wT;
+    private readonly Span<double> _xBar = xBar, _scratch = scratch;
+
+    public void Run<TS, TV>()
+        where TS : struct, ISimd<TV>
+        where TV : struct
+    {
+        int m = _yBar.Length / batch;
+        if (batch < Kernels.PackingMinimumBatch)
+        {
+            for (int r = 0; r < batch; r++)
+            {
+                Kernels.GemvRows(_wT, _yBar.Slice(r * m, m), default, _xBar.Slice(r * n, n));
+            }
+
+            return;
+        }
+
+        Span<double> w = _scratch[..(m * n)];
+        Kernels.Transpose(_wT, n, m, w);
+        _xBar.Clear();
+        new MatMulKernel(batch, m, n, _yBar, false, w, _xBar).Run<TS, TV>();
     }
 }

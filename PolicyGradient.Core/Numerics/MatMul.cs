@@ -86,11 +86,24 @@ internal readonly ref struct MatMulKernel(int m, int k, int n, ReadOnlySpan<doub
 
     // Columns j0.. of C over the inner block [p0, p0 + kc) in whole registers of TS; returns the first column left.
     // Register blocks: 6 rows × 4 registers where there are 32 registers (AVX-512), else 6 × 2; fewer rows at the end.
+    // With fewer rows than a block (one state, a few live task instances) the chains are latency-bound, so each row
+    // first runs 8 registers of columns at once: 8 independent chains per FMA latency instead of 4 or 2.
     private int Panel<TS, TV>(int p0, int kc, int j0)
         where TS : struct, ISimd<TV>
         where TV : struct
     {
         int width = TS.Count, j = j0;
+        if (m < 4 && width > 1)
+        {
+            for (; j + (8 * width) <= n; j += 8 * width)
+            {
+                for (int i = 0; i < m; i++)
+                {
+                    WideRow<TS, TV>(p0, kc, j, i);
+                }
+            }
+        }
+
         if (width >= 8)
         {
             for (; j + (4 * width) <= n; j += 4 * width)
@@ -139,6 +152,36 @@ internal readonly ref struct MatMulKernel(int m, int k, int n, ReadOnlySpan<doub
         }
     }
 
+
+    // Row i of C, columns j.. (8 registers): c ← fma(op(A)[i, p], B[p, ·], c) for p in the inner block, ascending.
+    private void WideRow<TS, TV>(int p0, int kc, int j, int i)
+        where TS : struct, ISimd<TV>
+        where TV : struct
+    {
+        ref double a = ref Unsafe.Add(ref MemoryMarshal.GetReference(_a), (p0 * InnerStride) + (i * RowStride));
+        ref double b = ref Unsafe.Add(ref MemoryMarshal.GetReference(_b), ((nint)p0 * n) + j);
+        ref double c = ref Unsafe.Add(ref MemoryMarshal.GetReference(_c), ((nint)i * n) + j);
+        nint ps = InnerStride;
+        nuint w = (nuint)TS.Count;
+        TV c0 = TS.Load(ref c, 0), c1 = TS.Load(ref c, w), c2 = TS.Load(ref c, 2 * w), c3 = TS.Load(ref c, 3 * w);
+        TV c4 = TS.Load(ref c, 4 * w), c5 = TS.Load(ref c, 5 * w), c6 = TS.Load(ref c, 6 * w), c7 = TS.Load(ref c, 7 * w);
+        for (int p = 0; p < kc; p++)
+        {
+            ref double bRow = ref Unsafe.Add(ref b, (nint)p * n);
+            TV s = TS.Broadcast(Unsafe.Add(ref a, p * ps));
+            c0 = TS.MultiplyAdd(s, TS.Load(ref bRow, 0), c0);
+            c1 = TS.MultiplyAdd(s, TS.Load(ref bRow, w), c1);
+            c2 = TS.MultiplyAdd(s, TS.Load(ref bRow, 2 * w), c2);
+            c3 = TS.MultiplyAdd(s, TS.Load(ref bRow, 3 * w), c3);
+            c4 = TS.MultiplyAdd(s, TS.Load(ref bRow, 4 * w), c4);
+            c5 = TS.MultiplyAdd(s, TS.Load(ref bRow, 5 * w), c5);
+            c6 = TS.MultiplyAdd(s, TS.Load(ref bRow, 6 * w), c6);
+            c7 = TS.MultiplyAdd(s, TS.Load(ref bRow, 7 * w), c7);
+        }
+
+        TS.Store(c0, ref c, 0); TS.Store(c1, ref c, w); TS.Store(c2, ref c, 2 * w); TS.Store(c3, ref c, 3 * w);
+        TS.Store(c4, ref c, 4 * w); TS.Store(c5, ref c, 5 * w); TS.Store(c6, ref c, 6 * w); TS.Store(c7, ref c, 7 * w);
+    }
 
     // c[0..R, 0..C registers) ← fma(a[r·rs + p·ps], b[p·ldb, ·], c) for p ascending: R·C accumulators, C loads and R
     // broadcasts per R·C fused multiply-adds. R and C are JIT-time constants, so the unused accumulators vanish.

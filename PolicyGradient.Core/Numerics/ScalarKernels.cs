@@ -120,32 +120,67 @@ public static class ScalarKernels
         }
     }
 
-    /// <summary>Y_r = W X_r + b for each row r, each a <see cref="Gemv"/> (see <see cref="Kernels.LinearForwardBatched"/>); scratch is unused.</summary>
-    public static void LinearForwardBatched(int batch, ReadOnlySpan<double> x, ReadOnlySpan<double> w, ReadOnlySpan<double> b, Span<double> y, Span<double> scratch)
+    /// <summary>
+    /// Y_ri = b_i, then Y_ri ← fma(X_rk, W̃_ki, Y_ri) for k ascending, with W̃: [N, M] input-major
+    /// (see <see cref="Kernels.LinearForwardBatched"/>).
+    /// </summary>
+    public static void LinearForwardBatched(int batch, ReadOnlySpan<double> x, ReadOnlySpan<double> wT, ReadOnlySpan<double> b, Span<double> y)
     {
-        int n = Kernels.CheckLinearBatched(batch, x, w, b.Length, y, scratch, nameof(w), nameof(y));
+        int n = Kernels.CheckLinearBatched(batch, x, wT, b.Length, y, [], 0, nameof(wT), nameof(y));
         int m = b.Length;
         for (int r = 0; r < batch; r++)
         {
-            Gemv(w, x.Slice(r * n, n), b, y.Slice(r * m, m));
+            for (int i = 0; i < m; i++)
+            {
+                double acc = b[i];
+                for (int k = 0; k < n; k++)
+                {
+                    acc = Math.FusedMultiplyAdd(x[(r * n) + k], wT[(k * m) + i], acc);
+                }
+
+                y[(r * m) + i] = acc;
+            }
         }
     }
 
     /// <summary>
-    /// For rows r ascending: dW_ij ← fma(Ȳ_ri, X_rj, dW_ij) and db_i ← db_i + Ȳ_ri
+    /// For rows r ascending: dW̃_ki ← fma(X_rk, Ȳ_ri, dW̃_ki) and db_i ← db_i + Ȳ_ri, with dW̃: [N, M] input-major
     /// (see <see cref="Kernels.LinearWeightGradientBatched"/>); scratch is unused.
     /// </summary>
-    public static void LinearWeightGradientBatched(int batch, ReadOnlySpan<double> yBar, ReadOnlySpan<double> x, Span<double> dW, Span<double> db, Span<double> scratch)
+    public static void LinearWeightGradientBatched(int batch, ReadOnlySpan<double> yBar, ReadOnlySpan<double> x, Span<double> dWT, Span<double> db, Span<double> scratch)
     {
-        int n = Kernels.CheckLinearBatched(batch, x, dW, db.Length, yBar, scratch, nameof(dW), nameof(yBar));
+        int n = Kernels.CheckLinearBatched(batch, x, dWT, db.Length, yBar, scratch, Kernels.PackingMinimumBatch, nameof(dWT), nameof(yBar));
         int m = db.Length;
         for (int r = 0; r < batch; r++)
         {
             ReadOnlySpan<double> yRow = yBar.Slice(r * m, m);
-            Rank1Accumulate(1.0, yRow, x.Slice(r * n, n), dW);
+            Rank1Accumulate(1.0, x.Slice(r * n, n), yRow, dWT);
             for (int i = 0; i < m; i++)
             {
                 db[i] += yRow[i];
+            }
+        }
+    }
+
+    /// <summary>
+    /// X̄_rk = +0, then X̄_rk ← fma(Ȳ_ri, W̃_ki, X̄_rk) for i ascending, with W̃: [N, M] input-major
+    /// (see <see cref="Kernels.LinearInputGradientBatched"/>); scratch is unused.
+    /// </summary>
+    public static void LinearInputGradientBatched(int batch, ReadOnlySpan<double> yBar, ReadOnlySpan<double> wT, Span<double> xBar, Span<double> scratch)
+    {
+        int m = Kernels.RowLength(batch, yBar.Length, nameof(yBar));
+        int n = Kernels.CheckLinearBatched(batch, xBar, wT, m, yBar, scratch, Kernels.PackingMinimumBatch, nameof(wT), nameof(yBar), nameof(xBar));
+        for (int r = 0; r < batch; r++)
+        {
+            for (int k = 0; k < n; k++)
+            {
+                double acc = 0.0;
+                for (int i = 0; i < m; i++)
+                {
+                    acc = Math.FusedMultiplyAdd(yBar[(r * m) + i], wT[(k * m) + i], acc);
+                }
+
+                xBar[(r * n) + k] = acc;
             }
         }
     }

@@ -51,11 +51,12 @@ public static class PolicyRegistry
     // approximator name → how to describe an instance and rebuild it
     private static readonly ApproximatorEntry[] Approximators =
     [
-        new ApproximatorEntry<LinearMap>("linear", l => [], s => new LinearMap(s.GetInt("inputSize"), s.GetInt("outputSize"))),
+        new ApproximatorEntry<LinearMap>("linear", l => [], s => new LinearMap(s.GetInt("inputSize"), s.GetInt("outputSize")), (l, p) => l.FromOutputMajor(p)),
         new ApproximatorEntry<Mlp>(
             "mlp",
             m => new() { ["hiddenSizes"] = string.Join(' ', m.HiddenSizes), ["activation"] = m.Activation.ToString().ToLowerInvariant() },
-            s => new Mlp(s.GetInt("inputSize"), s.GetInts("hiddenSizes"), s.GetInt("outputSize"), ParseActivation(s.Get("activation")))),
+            s => new Mlp(s.GetInt("inputSize"), s.GetInts("hiddenSizes"), s.GetInt("outputSize"), ParseActivation(s.Get("activation"))),
+            (m, p) => m.FromOutputMajor(p)),
     ];
 
     /// <summary>The registered head names.</summary>
@@ -83,6 +84,13 @@ public static class PolicyRegistry
         settings["outputSize"] = approximator.OutputSize.ToString(CultureInfo.InvariantCulture);
         return new PartSpec(entry.Name, settings);
     }
+
+    /// <summary>
+    /// Rewrites <paramref name="parameters"/> (an approximator's θ) from the layout checkpoint formats 1 and 2 stored,
+    /// layer weights output-major, to the approximator's own.
+    /// </summary>
+    internal static void FromOutputMajor(IApproximator approximator, Span<double> parameters) =>
+        Approximators.First(a => a.Type == approximator.GetType()).FromOutputMajor(approximator, parameters);
 
     /// <summary>Rebuilds a policy (θ freshly initialised) from its approximator and head specs.</summary>
     /// <exception cref="ArgumentException">An unknown name, or settings that do not describe a valid part (missing, malformed or out of range).</exception>
@@ -192,13 +200,19 @@ public static class PolicyRegistry
         public abstract Dictionary<string, string> Settings(IApproximator approximator);
 
         public abstract IApproximator Create(PartSpec spec);
+
+        public abstract void FromOutputMajor(IApproximator approximator, Span<double> parameters);
     }
 
-    private sealed class ApproximatorEntry<T>(string name, Func<T, Dictionary<string, string>> settings, Func<PartSpec, T> create) : ApproximatorEntry(name, typeof(T))
+    private delegate void LayoutConversion<in T>(T approximator, Span<double> parameters);
+
+    private sealed class ApproximatorEntry<T>(string name, Func<T, Dictionary<string, string>> settings, Func<PartSpec, T> create, LayoutConversion<T> fromOutputMajor) : ApproximatorEntry(name, typeof(T))
         where T : IApproximator
     {
         public override Dictionary<string, string> Settings(IApproximator approximator) => settings((T)approximator);
 
         public override IApproximator Create(PartSpec spec) => create(spec);
+
+        public override void FromOutputMajor(IApproximator approximator, Span<double> parameters) => fromOutputMajor((T)approximator, parameters);
     }
 }

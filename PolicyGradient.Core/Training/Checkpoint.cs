@@ -38,7 +38,7 @@ public sealed class CheckpointException : Exception
 public sealed record CheckpointContents(Policy Policy, string? Task, IReadOnlyDictionary<string, string> Metadata, Critic? Critic = null);
 
 /// <summary>
-/// Saves and loads policies as JSON (format 2): the approximator and the head by registry name and settings
+/// Saves and loads policies as JSON (format 3): the approximator and the head by registry name and settings
 /// (<see cref="PolicyRegistry"/>, so there is no type switch here), θ, the task id, string metadata, optionally a
 /// learned <see cref="Critic"/> (its approximator by registry name, φ, and its settings), and a SHA-256
 /// content hash over a canonical encoding of all of these, verified on load. Doubles are written in their shortest
@@ -52,12 +52,18 @@ public sealed record CheckpointContents(Policy Policy, string? Task, IReadOnlyDi
 /// hash that does not match, unknown parts, sizes past the approximators' limits (before anything is allocated), and
 /// θ of the wrong length or with non-finite values. Format-1 files (no hash) load only with
 /// <c>allowUnverified: true</c>.</item>
+/// <item>Formats 1 and 2 stored each layer's weights output-major (W: [Out, In]); format 3 stores them as the
+/// approximators hold them, input-major (Wᵀ: [In, Out]). An older file is read into the new layout, so it loads as the
+/// same function; saved again, it is written as format 3.</item>
 /// </list>
 /// </summary>
 public static class Checkpoint
 {
     /// <summary>The format version this code writes.</summary>
-    public const int FormatVersion = 2;
+    public const int FormatVersion = 3;
+
+    // The last format that stored layer weights output-major.
+    private const int LastOutputMajorFormat = 2;
 
     /// <summary>Writes <paramref name="policy"/> (and a critic, when given) to <paramref name="path"/> atomically and durably.</summary>
     /// <exception cref="ArgumentException">θ or φ holds a NaN or infinite value, the path is empty, or an approximator is not registered.</exception>
@@ -217,10 +223,10 @@ public static class Checkpoint
         int version = Required(root, "formatVersion").GetInt32();
         Content content = version switch
         {
-            FormatVersion => ReadVersion2(root),
+            FormatVersion or LastOutputMajorFormat => ReadHashed(root, version),
             1 when allowUnverified => ReadVersion1(root),
             1 => throw new CheckpointException("The checkpoint is format 1, which carries no content hash; load it with allowUnverified: true if you trust it, then save it again."),
-            _ => throw new CheckpointException(string.Create(CultureInfo.InvariantCulture, $"The checkpoint has format version {version}; this library reads versions 1 and {FormatVersion}.")),
+            _ => throw new CheckpointException(string.Create(CultureInfo.InvariantCulture, $"The checkpoint has format version {version}; this library reads versions 1 to {FormatVersion}.")),
         };
         Policy policy;
         try
@@ -238,12 +244,21 @@ public static class Checkpoint
         }
 
         content.Parameters.CopyTo(policy.Parameters);
+        if (version <= LastOutputMajorFormat)
+        {
+            PolicyRegistry.FromOutputMajor(policy.Approximator, policy.Parameters[..policy.Approximator.ParameterCount]);
+        }
+
         Critic? critic = null;
         if (content.Critic is { } c)
         {
             try
             {
                 critic = Critic.Restore(c.Approximator, c.Settings, c.Parameters);
+                if (version <= LastOutputMajorFormat)
+                {
+                    PolicyRegistry.FromOutputMajor(critic.Approximator, critic.Parameters);
+                }
             }
             catch (ArgumentException e)
             {
@@ -254,7 +269,8 @@ public static class Checkpoint
         return new CheckpointContents(policy, content.Task, content.Metadata, critic);
     }
 
-    private static Content ReadVersion2(JsonElement root)
+    // Formats 2 and 3: the same fields, hashed with their own version number.
+    private static Content ReadHashed(JsonElement root, int version)
     {
         var content = new Content(
             ReadPart(Required(root, "approximator"), "approximator"),
@@ -262,7 +278,8 @@ public static class Checkpoint
             ReadParameters(root),
             Required(root, "task").ValueKind == JsonValueKind.Null ? null : Required(root, "task").GetString(),
             ReadStrings(Required(root, "metadata"), "metadata"),
-            root.TryGetProperty("critic", out JsonElement critic) ? ReadCritic(critic) : null);
+            root.TryGetProperty("critic", out JsonElement critic) ? ReadCritic(critic) : null,
+            version);
         string stored = Required(root, "sha256").GetString() ?? string.Empty, computed = content.Hash();
         if (!string.Equals(stored, computed, StringComparison.Ordinal))
         {
@@ -476,7 +493,7 @@ public static class Checkpoint
     private sealed record CriticContent(PartSpec Approximator, SortedDictionary<string, string> Settings, double[] Parameters);
 
     /// <summary>Everything a checkpoint defines, in canonical form.</summary>
-    private sealed record Content(PartSpec Approximator, PartSpec Head, double[] Parameters, string? Task, SortedDictionary<string, string> Metadata, CriticContent? Critic = null)
+    private sealed record Content(PartSpec Approximator, PartSpec Head, double[] Parameters, string? Task, SortedDictionary<string, string> Metadata, CriticContent? Critic = null, int Version = FormatVersion)
     {
         // SHA-256 over: format version, task, both parts (name and sorted settings), θ as little-endian IEEE bits, sorted metadata,
         // then, only when there is a critic, the tag "critic", its approximator, settings and φ (so files without one hash as before);
@@ -517,7 +534,7 @@ public static class Checkpoint
                 }
             }
 
-            Int(FormatVersion);
+            Int(Version);
             Text(Task);
             Text(Approximator.Name);
             Strings(Approximator.Settings);

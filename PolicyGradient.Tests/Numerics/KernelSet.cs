@@ -27,9 +27,11 @@ public abstract class KernelSet
 
     public abstract void MatMulAccumulate(int m, int k, int n, ReadOnlySpan<double> a, bool transposeA, ReadOnlySpan<double> b, Span<double> c);
 
-    public abstract void LinearForwardBatched(int batch, ReadOnlySpan<double> x, ReadOnlySpan<double> w, ReadOnlySpan<double> b, Span<double> y, Span<double> scratch);
+    public abstract void LinearForwardBatched(int batch, ReadOnlySpan<double> x, ReadOnlySpan<double> wT, ReadOnlySpan<double> b, Span<double> y);
 
-    public abstract void LinearWeightGradientBatched(int batch, ReadOnlySpan<double> yBar, ReadOnlySpan<double> x, Span<double> dW, Span<double> db, Span<double> scratch);
+    public abstract void LinearWeightGradientBatched(int batch, ReadOnlySpan<double> yBar, ReadOnlySpan<double> x, Span<double> dWT, Span<double> db, Span<double> scratch);
+
+    public abstract void LinearInputGradientBatched(int batch, ReadOnlySpan<double> yBar, ReadOnlySpan<double> wT, Span<double> xBar, Span<double> scratch);
 
     /// <summary>An elementwise function by name: Exp, Log, Log1P, ExpM1, Tanh, Softplus, Relu.</summary>
     public abstract void Map(string name, ReadOnlySpan<double> x, Span<double> y);
@@ -74,9 +76,11 @@ public abstract class KernelSet
 
         public override void MatMulAccumulate(int m, int k, int n, ReadOnlySpan<double> a, bool transposeA, ReadOnlySpan<double> b, Span<double> c) => Kernels.MatMulAccumulate(m, k, n, a, transposeA, b, c);
 
-        public override void LinearForwardBatched(int batch, ReadOnlySpan<double> x, ReadOnlySpan<double> w, ReadOnlySpan<double> b, Span<double> y, Span<double> scratch) => Kernels.LinearForwardBatched(batch, x, w, b, y, scratch);
+        public override void LinearForwardBatched(int batch, ReadOnlySpan<double> x, ReadOnlySpan<double> wT, ReadOnlySpan<double> b, Span<double> y) => Kernels.LinearForwardBatched(batch, x, wT, b, y);
 
-        public override void LinearWeightGradientBatched(int batch, ReadOnlySpan<double> yBar, ReadOnlySpan<double> x, Span<double> dW, Span<double> db, Span<double> scratch) => Kernels.LinearWeightGradientBatched(batch, yBar, x, dW, db, scratch);
+        public override void LinearWeightGradientBatched(int batch, ReadOnlySpan<double> yBar, ReadOnlySpan<double> x, Span<double> dWT, Span<double> db, Span<double> scratch) => Kernels.LinearWeightGradientBatched(batch, yBar, x, dWT, db, scratch);
+
+        public override void LinearInputGradientBatched(int batch, ReadOnlySpan<double> yBar, ReadOnlySpan<double> wT, Span<double> xBar, Span<double> scratch) => Kernels.LinearInputGradientBatched(batch, yBar, wT, xBar, scratch);
 
         public override void Map(string name, ReadOnlySpan<double> x, Span<double> y)
         {
@@ -135,9 +139,11 @@ public abstract class KernelSet
 
         public override void MatMulAccumulate(int m, int k, int n, ReadOnlySpan<double> a, bool transposeA, ReadOnlySpan<double> b, Span<double> c) => new MatMulKernel(m, k, n, a, transposeA, b, c).Run<TS, TV>();
 
-        public override void LinearForwardBatched(int batch, ReadOnlySpan<double> x, ReadOnlySpan<double> w, ReadOnlySpan<double> b, Span<double> y, Span<double> scratch) => new LinearForwardKernel(batch, x.Length / batch, x, w, b, y, scratch).Run<TS, TV>();
+        public override void LinearForwardBatched(int batch, ReadOnlySpan<double> x, ReadOnlySpan<double> wT, ReadOnlySpan<double> b, Span<double> y) => new LinearForwardKernel(batch, x.Length / batch, x, wT, b, y).Run<TS, TV>();
 
-        public override void LinearWeightGradientBatched(int batch, ReadOnlySpan<double> yBar, ReadOnlySpan<double> x, Span<double> dW, Span<double> db, Span<double> scratch) => new LinearWeightGradientKernel(batch, x.Length / batch, yBar, x, dW, db, scratch).Run<TS, TV>();
+        public override void LinearWeightGradientBatched(int batch, ReadOnlySpan<double> yBar, ReadOnlySpan<double> x, Span<double> dWT, Span<double> db, Span<double> scratch) => new LinearWeightGradientKernel(batch, x.Length / batch, yBar, x, dWT, db, scratch).Run<TS, TV>();
+
+        public override void LinearInputGradientBatched(int batch, ReadOnlySpan<double> yBar, ReadOnlySpan<double> wT, Span<double> xBar, Span<double> scratch) => new LinearInputGradientKernel(batch, xBar.Length / batch, yBar, wT, xBar, scratch).Run<TS, TV>();
 
         public override void Map(string name, ReadOnlySpan<double> x, Span<double> y)
         {

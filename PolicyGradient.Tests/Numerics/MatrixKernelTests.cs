@@ -98,13 +98,55 @@ public class MatrixKernelTests
             .Append((B: 300, N: 64, M: 64));
         foreach ((int batch, int n, int m) in shapes)
         {
-            double[] x = Uniform(random, batch * n), w = Uniform(random, m * n), b = Uniform(random, m);
+            double[] x = Uniform(random, batch * n), wT = Uniform(random, n * m), b = Uniform(random, m);
             var expected = new double[batch * m];
             var actual = new double[batch * m];
-            var scratch = new double[m * n];
-            ScalarKernels.LinearForwardBatched(batch, x, w, b, expected, scratch);
-            set.LinearForwardBatched(batch, x, w, b, actual, scratch);
+            ScalarKernels.LinearForwardBatched(batch, x, wT, b, expected);
+            set.LinearForwardBatched(batch, x, wT, b, actual);
             AssertBitwiseEqual(expected, actual, $"{set} B={batch} N={n} M={m}");
+        }
+    }
+
+    [TestCaseSource(nameof(Sets))]
+    public void LinearInputGradientBatched_equals_scalar_twin_bit_for_bit(KernelSet set)
+    {
+        var random = new Random(21);
+        var shapes = Enumerable.Range(1, MaxLength).Select(m => (B: 6, N: 11, M: m))
+            .Concat(Enumerable.Range(1, MaxLength).Select(n => (B: 5, N: n, M: 40)))
+            .Concat(OddShapes.Select(s => (B: 9, N: s.N, M: s.M)))
+            .Concat(Enumerable.Range(1, 9).Select(b => (B: b, N: 64, M: 64)))
+            .Append((B: 300, N: 64, M: 2))
+            .Append((B: 300, N: 64, M: 64));
+        foreach ((int batch, int n, int m) in shapes)
+        {
+            double[] yBar = Uniform(random, batch * m), wT = Uniform(random, n * m);
+            double[] expected = Uniform(random, batch * n), actual = Uniform(random, batch * n); // overwritten
+            var scratch = new double[m * n];
+            ScalarKernels.LinearInputGradientBatched(batch, yBar, wT, expected, scratch);
+            set.LinearInputGradientBatched(batch, yBar, wT, actual, scratch);
+            AssertBitwiseEqual(expected, actual, $"{set} B={batch} N={n} M={m}");
+        }
+    }
+
+    [TestCaseSource(nameof(Sets))]
+    public void LinearInputGradientBatched_gives_a_row_the_same_bits_whatever_the_batch(KernelSet set)
+    {
+        var random = new Random(22);
+        const int Batch = 300, N = 64, M = 64;
+        double[] yBar = Uniform(random, Batch * M), wT = Uniform(random, N * M);
+        var all = new double[Batch * N];
+        var scratch = new double[M * N];
+        set.LinearInputGradientBatched(Batch, yBar, wT, all, scratch);
+        foreach (int size in new[] { 1, 2, 3, 4, 5, 8, 64 })
+        {
+            var pieces = new double[Batch * N];
+            for (int start = 0; start < Batch; start += size)
+            {
+                int rows = Math.Min(size, Batch - start);
+                set.LinearInputGradientBatched(rows, yBar.AsSpan(start * M, rows * M), wT, pieces.AsSpan(start * N, rows * N), scratch);
+            }
+
+            AssertBitwiseEqual(all, pieces, $"{set} batches of {size}");
         }
     }
 
@@ -116,12 +158,14 @@ public class MatrixKernelTests
             .Concat(Enumerable.Range(1, MaxLength).Select(m => (B: 4, N: 5, M: m)))
             .Concat(OddShapes.Select(s => (B: 10, N: s.N, M: s.M)))
             .Concat(Enumerable.Range(1, 9).Select(b => (B: b, N: 4, M: 64)))
+            .Concat(Enumerable.Range(1, 9).Select(b => (B: b, N: 64, M: 2)))
             .Append((B: 300, N: 4, M: 64))
+            .Append((B: 300, N: 64, M: 2))
             .Append((B: 300, N: 64, M: 64));
         foreach ((int batch, int n, int m) in shapes)
         {
             double[] yBar = Uniform(random, batch * m), x = Uniform(random, batch * n);
-            double[] dW0 = Uniform(random, m * n), db0 = Uniform(random, m);
+            double[] dW0 = Uniform(random, n * m), db0 = Uniform(random, m);
             double[] dWExpected = (double[])dW0.Clone(), dWActual = (double[])dW0.Clone();
             double[] dbExpected = (double[])db0.Clone(), dbActual = (double[])db0.Clone();
             var scratch = new double[m * n];
@@ -140,7 +184,7 @@ public class MatrixKernelTests
         foreach ((int batch, int n, int m) in new[] { (300, 4, 64), (300, 64, 64), (77, 64, 2), (33, 7, 13), (5, 64, 64) })
         {
             double[] yBar = Uniform(random, batch * m), x = Uniform(random, batch * n);
-            double[] dW0 = Uniform(random, m * n), db0 = Uniform(random, m);
+            double[] dW0 = Uniform(random, n * m), db0 = Uniform(random, m);
             double[] dWAll = (double[])dW0.Clone(), dWRows = (double[])dW0.Clone(), dWSplit = (double[])dW0.Clone();
             double[] dbAll = (double[])db0.Clone(), dbRows = (double[])db0.Clone(), dbSplit = (double[])db0.Clone();
             var scratch = new double[m * n];
@@ -168,17 +212,16 @@ public class MatrixKernelTests
     {
         var random = new Random(20);
         const int Batch = 300, N = 64, M = 64;
-        double[] x = Uniform(random, Batch * N), w = Uniform(random, M * N), b = Uniform(random, M);
+        double[] x = Uniform(random, Batch * N), wT = Uniform(random, N * M), b = Uniform(random, M);
         var all = new double[Batch * M];
-        var scratch = new double[M * N];
-        set.LinearForwardBatched(Batch, x, w, b, all, scratch);
+        set.LinearForwardBatched(Batch, x, wT, b, all);
         foreach (int size in new[] { 1, 2, 3, 4, 5, 8, 64 })
         {
             var pieces = new double[Batch * M];
             for (int start = 0; start < Batch; start += size)
             {
                 int rows = Math.Min(size, Batch - start);
-                set.LinearForwardBatched(rows, x.AsSpan(start * N, rows * N), w, b, pieces.AsSpan(start * M, rows * M), scratch);
+                set.LinearForwardBatched(rows, x.AsSpan(start * N, rows * N), wT, b, pieces.AsSpan(start * M, rows * M));
             }
 
             AssertBitwiseEqual(all, pieces, $"{set} batches of {size}");
@@ -214,8 +257,9 @@ public class MatrixKernelTests
             Assert.That(() => Kernels.GemvTransposedAccumulate(none, big, big), Throws.ArgumentException.With.Property("ParamName").EqualTo("w"));
             Assert.That(() => Kernels.Rank1Accumulate(1.0, big, big, none), Throws.ArgumentException.With.Property("ParamName").EqualTo("g"));
             Assert.That(() => Kernels.MatMulAccumulate(65536, 65536, 1, none, false, big, big), Throws.ArgumentException.With.Property("ParamName").EqualTo("a"));
-            Assert.That(() => Kernels.LinearForwardBatched(1, big, none, big, big, big), Throws.ArgumentException.With.Property("ParamName").EqualTo("w"));
-            Assert.That(() => Kernels.LinearWeightGradientBatched(1, big, big, none, big, big), Throws.ArgumentException.With.Property("ParamName").EqualTo("dW"));
+            Assert.That(() => Kernels.LinearForwardBatched(1, big, none, big, big), Throws.ArgumentException.With.Property("ParamName").EqualTo("wT"));
+            Assert.That(() => Kernels.LinearWeightGradientBatched(1, big, big, none, big, big), Throws.ArgumentException.With.Property("ParamName").EqualTo("dWT"));
+            Assert.That(() => Kernels.LinearInputGradientBatched(1, big, none, big, big), Throws.ArgumentException.With.Property("ParamName").EqualTo("wT"));
         });
     }
 }

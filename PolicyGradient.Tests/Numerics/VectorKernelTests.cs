@@ -134,8 +134,11 @@ public class VectorKernelTests
             Assert.That(() => Kernels.TanhBackward(new double[3], new double[3], new double[4]), Throws.ArgumentException.With.Property("ParamName").EqualTo("xBar"));
             Assert.That(() => Kernels.Gemv(new double[5], new double[2], new double[3], new double[3]), Throws.ArgumentException.With.Property("ParamName").EqualTo("w"));
             Assert.That(() => Kernels.MatMulAccumulate(2, 3, 4, new double[6], false, new double[11], new double[8]), Throws.ArgumentException.With.Property("ParamName").EqualTo("b"));
-            Assert.That(() => Kernels.LinearForwardBatched(3, new double[7], new double[4], new double[2], new double[6], new double[8]), Throws.ArgumentException.With.Property("ParamName").EqualTo("x"));
-            Assert.That(() => Kernels.LinearForwardBatched(4, new double[8], new double[4], new double[2], new double[8], new double[3]), Throws.ArgumentException.With.Property("ParamName").EqualTo("scratch"));
+            Assert.That(() => Kernels.LinearForwardBatched(3, new double[7], new double[4], new double[2], new double[6]), Throws.ArgumentException.With.Property("ParamName").EqualTo("x"));
+            Assert.That(() => Kernels.LinearForwardBatched(4, new double[8], new double[3], new double[2], new double[8]), Throws.ArgumentException.With.Property("ParamName").EqualTo("wT"));
+            Assert.That(() => Kernels.LinearInputGradientBatched(4, new double[8], new double[4], new double[8], new double[3]), Throws.ArgumentException.With.Property("ParamName").EqualTo("scratch"));
+            Assert.That(() => Kernels.LinearInputGradientBatched(3, new double[7], new double[4], new double[6], new double[4]), Throws.ArgumentException.With.Property("ParamName").EqualTo("yBar"));
+            Assert.That(() => Kernels.LinearWeightGradientBatched(4, new double[8], new double[8], new double[4], new double[2], new double[3]), Throws.ArgumentException.With.Property("ParamName").EqualTo("scratch"));
         });
     }
 }

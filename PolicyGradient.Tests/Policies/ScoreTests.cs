@@ -33,9 +33,9 @@ public class ScoreTests
     [Test]
     public void Linear_softmax_score_equals_hand_computed_value()
     {
-        // s = (1, −2), W = [[0.5, 0.1], [−0.3, 0.2], [0, 0.4]], b = (0.1, 0, −0.2), action 1.
+        // s = (1, −2), W = [[0.5, 0.1], [−0.3, 0.2], [0, 0.4]], b = (0.1, 0, −0.2), action 1; θ = [Wᵀ (input-major), b].
         var policy = SoftmaxPolicy.Linear(2, 3, seed: 0);
-        double[] theta = [0.5, 0.1, -0.3, 0.2, 0.0, 0.4, 0.1, 0.0, -0.2];
+        double[] theta = [0.5, -0.3, 0.0, 0.1, 0.2, 0.4, 0.1, 0.0, -0.2];
         theta.CopyTo(policy.Parameters);
         double[] s = [1.0, -2.0];
         double z0 = (0.5 * 1) + (0.1 * -2) + 0.1, z1 = (-0.3 * 1) + (0.2 * -2), z2 = (0 * 1) + (0.4 * -2) - 0.2;
@@ -44,7 +44,7 @@ public class ScoreTests
         double[] delta = [-p[0], 1 - p[1], -p[2]]; // onehot(1) − π
         double[] expected =
         [
-            delta[0] * s[0], delta[0] * s[1], delta[1] * s[0], delta[1] * s[1], delta[2] * s[0], delta[2] * s[1],
+            delta[0] * s[0], delta[1] * s[0], delta[2] * s[0], delta[0] * s[1], delta[1] * s[1], delta[2] * s[1],
             delta[0], delta[1], delta[2],
         ];
         var gradient = new double[9];

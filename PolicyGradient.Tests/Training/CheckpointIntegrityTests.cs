@@ -121,7 +121,9 @@ public class CheckpointIntegrityTests
         CheckpointContents contents = Checkpoint.Read(path, allowUnverified: true);
         Assert.Multiple(() =>
         {
-            Assert.That(contents.Policy.Parameters.ToArray(), Is.EqualTo(new[] { 0.5, -0.25, 0.125, 1, 0, -1 }));
+            // W = [[0.5, −0.25], [0.125, 1]] output-major in the file; held input-major: Wᵀ then b.
+            Assert.That(contents.Policy.Parameters.ToArray(), Is.EqualTo(new[] { 0.5, 0.125, -0.25, 1, 0, -1 }));
+            Assert.That(contents.Policy.LogProbability([1.0, 2.0], [1.0]), Is.EqualTo(1.125 - Math.Log(1 + Math.Exp(1.125))).Within(1e-15)); // z = W s + b = (0, 1.125)
             Assert.That(contents.Policy.Describe(), Is.EqualTo("linear-softmax 2→2"));
             Assert.That(contents.Metadata["env"], Is.EqualTo("x"));
         });

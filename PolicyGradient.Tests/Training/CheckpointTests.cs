@@ -55,11 +55,12 @@ public class CheckpointTests
         [
             (good[..(good.Length / 2)], "not valid JSON"),
             ("{ this is not json", "not valid JSON"),
-            (good.Replace("\"formatVersion\": 2", "\"formatVersion\": 7", StringComparison.Ordinal), "format version 7"),
+            (good.Replace("\"formatVersion\": 3", "\"formatVersion\": 7", StringComparison.Ordinal), "format version 7"),
+            (good.Replace("\"formatVersion\": 3", "\"formatVersion\": 2", StringComparison.Ordinal), "content hash"),
             (good.Replace("\"softmax\"", "\"cauchy\"", StringComparison.Ordinal), "content hash"),
             (good.Replace("\"hiddenSizes\": \"8\"", "\"hiddenSizes\": \"9\"", StringComparison.Ordinal), "content hash"),
             (good.Replace("\"parameters\"", "\"parameterz\"", StringComparison.Ordinal), "no 'parameters'"),
-            (good.Replace("\"formatVersion\": 2,", "\"formatVersion\": 2, \"formatVersion\": 2,", StringComparison.Ordinal), "twice"),
+            (good.Replace("\"formatVersion\": 3,", "\"formatVersion\": 3, \"formatVersion\": 3,", StringComparison.Ordinal), "twice"),
             (good + " {}", "not valid JSON"),
         ];
         foreach ((string content, string expected) in cases)
