@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
 using PolicyGradient.Environments;
 using PolicyGradient.Numerics;
 using PolicyGradient.Policies;
@@ -35,8 +36,7 @@ public sealed class Sampler
     private readonly HashSet<TaskEnvironment> _instances = new(ReferenceEqualityComparer.Instance);
     private readonly Action<int> _work;
     private int[] _owner = [], _localIndex = [];
-    private int _nextEpisode, _completedEpisodes, _inFlight;
-    private long _completedSteps;
+    private Counters _counters; // written by every thread at episode ends; alone on its cache line
 
     // the call in progress
     private Policy? _policy;
@@ -171,16 +171,10 @@ public sealed class Sampler
         CheckFits(policy, destination);
         int perThread = InstancesPerThread > 0 ? InstancesPerThread : DefaultInstancesPerThread(policy);
         EnsureInstances(perThread);
-        if (stepBudget == long.MaxValue && _owner.Length < maxEpisodes)
-        {
-            Array.Resize(ref _owner, maxEpisodes);
-            Array.Resize(ref _localIndex, maxEpisodes);
-        }
-
-        (_nextEpisode, _completedEpisodes, _completedSteps, _inFlight) = (0, 0, 0, 0);
+        _counters = default;
         foreach (Slot slot in _slots)
         {
-            slot.Batch.Clear();
+            slot.Clear();
         }
 
         foreach (Worker worker in _workers)
@@ -213,9 +207,26 @@ public sealed class Sampler
             ExceptionDispatchInfo.Throw(_failure);
         }
 
+        // Episode i → (slot, position in the slot's batch); every claimed index below the count was sampled, so the
+        // sampled set is the prefix [0, count).
+        int count = Math.Min(_counters.NextEpisode, maxEpisodes);
+        if (_owner.Length < count)
+        {
+            Array.Resize(ref _owner, Math.Max(count, 2 * _owner.Length));
+            Array.Resize(ref _localIndex, _owner.Length);
+        }
+
+        foreach (Slot slot in _slots)
+        {
+            for (int j = 0; j < slot.Episodes.Count; j++)
+            {
+                (_owner[slot.Episodes[j]], _localIndex[slot.Episodes[j]]) = (slot.Index, j);
+            }
+        }
+
         destination.Clear();
         long steps = 0;
-        for (int i = 0; i < _nextEpisode && i < maxEpisodes && steps < stepBudget; i++)
+        for (int i = 0; i < count && steps < stepBudget; i++)
         {
             destination.AppendEpisode(_slots[_owner[i]].Batch, _localIndex[i]);
             steps = destination.StepCount;
@@ -257,27 +268,11 @@ public sealed class Sampler
         return slot;
     }
 
-    // Every claimed index below the episode count is sampled, so the sampled set is the prefix [0, count).
-    private void Record(int episode, int slot, int localIndex)
-    {
-        lock (_slots)
-        {
-            if (episode >= _owner.Length)
-            {
-                Array.Resize(ref _owner, Math.Max(episode + 1, 2 * _owner.Length));
-                Array.Resize(ref _localIndex, _owner.Length);
-            }
-
-            _owner[episode] = slot;
-            _localIndex[episode] = localIndex;
-        }
-    }
-
     private void Fail(Slot slot, Exception failure)
     {
         if (slot.Episode >= 0)
         {
-            Interlocked.Decrement(ref _inFlight);
+            Interlocked.Decrement(ref _counters.InFlight);
         }
 
         lock (_slots)
@@ -299,25 +294,25 @@ public sealed class Sampler
     private bool TryStart(Slot slot)
     {
         slot.Episode = -1;
-        long completed = Volatile.Read(ref _completedSteps);
+        long completed = Volatile.Read(ref _counters.CompletedSteps);
         if (completed >= _stepBudget || Volatile.Read(ref _failure) is not null)
         {
             return false;
         }
 
-        int inFlight = Volatile.Read(ref _inFlight), done = Volatile.Read(ref _completedEpisodes);
+        int inFlight = Volatile.Read(ref _counters.InFlight), done = Volatile.Read(ref _counters.CompletedEpisodes);
         if (_stepBudget != long.MaxValue && inFlight > 0 && done > 0 && completed + (inFlight * (completed / (double)done)) >= _stepBudget)
         {
             return false;
         }
 
-        int episode = Interlocked.Increment(ref _nextEpisode) - 1;
+        int episode = Interlocked.Increment(ref _counters.NextEpisode) - 1;
         if (episode >= _maxEpisodes)
         {
             return false;
         }
 
-        Interlocked.Increment(ref _inFlight);
+        Interlocked.Increment(ref _counters.InFlight);
 
         slot.Episode = episode;
         slot.Steps = 0;
@@ -441,12 +436,11 @@ public sealed class Sampler
                 return true;
             }
 
-            int local = slot.Batch.EpisodeCount;
             slot.Batch.EndEpisode(result.Terminated, result.Truncated || (outOfBudget && !result.Terminated), slot.Next);
-            Record(slot.Episode, slot.Index, local);
-            long total = Interlocked.Add(ref _completedSteps, slot.Steps);
-            int done = Interlocked.Increment(ref _completedEpisodes);
-            Interlocked.Decrement(ref _inFlight);
+            slot.Episodes.Add(slot.Episode);
+            long total = Interlocked.Add(ref _counters.CompletedSteps, slot.Steps);
+            int done = Interlocked.Increment(ref _counters.CompletedEpisodes);
+            Interlocked.Decrement(ref _counters.InFlight);
             _progress?.Report(new SamplingProgress(done, total));
             return false;
         }
@@ -468,6 +462,9 @@ public sealed class Sampler
 
         public TrajectoryBatch Batch { get; } = new(environment.ObservationSize, environment.ActionSpace);
 
+        /// <summary>The episode index of each episode in <see cref="Batch"/>, in its order.</summary>
+        public List<int> Episodes { get; } = [];
+
         public double[] Observation { get; } = new double[environment.ObservationSize];
 
         public double[] Next { get; } = new double[environment.ObservationSize];
@@ -475,6 +472,32 @@ public sealed class Sampler
         public int Episode { get; set; } = -1;
 
         public long Steps { get; set; }
+
+        public void Clear()
+        {
+            Batch.Clear();
+            Episodes.Clear();
+        }
+    }
+
+    /// <summary>
+    /// The counters every thread updates when an episode starts or ends, on a cache line of their own (64 bytes of
+    /// padding on either side), so these writes do not evict the read-mostly fields the threads read on every step.
+    /// </summary>
+    [StructLayout(LayoutKind.Explicit, Size = 192)]
+    private struct Counters
+    {
+        [FieldOffset(64)]
+        public int NextEpisode;
+
+        [FieldOffset(68)]
+        public int CompletedEpisodes;
+
+        [FieldOffset(72)]
+        public int InFlight;
+
+        [FieldOffset(80)]
+        public long CompletedSteps;
     }
 
     /// <summary>One thread's slots and the rows of its batched policy call.</summary>
