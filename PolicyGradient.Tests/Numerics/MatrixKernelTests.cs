@@ -22,6 +22,16 @@ public class MatrixKernelTests
     private static IEnumerable<(int M, int N)> LengthSweep(int rows) =>
         Enumerable.Range(0, MaxLength + 1).Select(n => (rows, n)).Concat(OddShapes);
 
+    // (B, N inputs, M outputs) of a layer: every output count and input count 1..257, odd shapes, one to nine rows and
+    // a large batch through 64×64, and a narrow output layer.
+    private static IEnumerable<(int B, int N, int M)> LayerShapes() =>
+        Enumerable.Range(1, MaxLength).Select(m => (B: 6, N: 11, M: m))
+            .Concat(Enumerable.Range(1, MaxLength).Select(n => (B: 5, N: n, M: 40)))
+            .Concat(OddShapes.Select(s => (B: 9, N: s.N, M: s.M)))
+            .Concat(Enumerable.Range(1, 9).Select(b => (B: b, N: 64, M: 64)))
+            .Append((B: 300, N: 64, M: 2))
+            .Append((B: 300, N: 64, M: 64));
+
     [Test]
     public void Gemv_equals_scalar_twin_bit_for_bit()
     {
@@ -91,12 +101,7 @@ public class MatrixKernelTests
     public void LinearForwardBatched_equals_scalar_twin_bit_for_bit(KernelSet set)
     {
         var random = new Random(15);
-        var shapes = Enumerable.Range(1, MaxLength).Select(m => (B: 6, N: 11, M: m))
-            .Concat(Enumerable.Range(1, MaxLength).Select(n => (B: 5, N: n, M: 40)))
-            .Concat(OddShapes.Select(s => (B: 9, N: s.N, M: s.M)))
-            .Concat(Enumerable.Range(1, 9).Select(b => (B: b, N: 64, M: 64)))
-            .Append((B: 300, N: 64, M: 64));
-        foreach ((int batch, int n, int m) in shapes)
+        foreach ((int batch, int n, int m) in LayerShapes())
         {
             double[] x = Uniform(random, batch * n), wT = Uniform(random, n * m), b = Uniform(random, m);
             var expected = new double[batch * m];
@@ -111,13 +116,7 @@ public class MatrixKernelTests
     public void LinearInputGradientBatched_equals_scalar_twin_bit_for_bit(KernelSet set)
     {
         var random = new Random(21);
-        var shapes = Enumerable.Range(1, MaxLength).Select(m => (B: 6, N: 11, M: m))
-            .Concat(Enumerable.Range(1, MaxLength).Select(n => (B: 5, N: n, M: 40)))
-            .Concat(OddShapes.Select(s => (B: 9, N: s.N, M: s.M)))
-            .Concat(Enumerable.Range(1, 9).Select(b => (B: b, N: 64, M: 64)))
-            .Append((B: 300, N: 64, M: 2))
-            .Append((B: 300, N: 64, M: 64));
-        foreach ((int batch, int n, int m) in shapes)
+        foreach ((int batch, int n, int m) in LayerShapes())
         {
             double[] yBar = Uniform(random, batch * m), wT = Uniform(random, n * m);
             double[] expected = Uniform(random, batch * n), actual = Uniform(random, batch * n); // overwritten
