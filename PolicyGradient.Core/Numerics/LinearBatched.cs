@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace PolicyGradient.Numerics;
@@ -145,31 +146,50 @@ internal readonly ref struct LinearWeightGradientKernel(int batch, int n, ReadOn
             new MatMulKernel(n, batch, m, _x, true, _yBar, _dWT).Run<TS, TV>();
         }
 
-        // db_i ← db_i + Ȳ_ri, rows ascending: one chain per lane, B rows deep.
-        ref double yr = ref MemoryMarshal.GetReference(_yBar);
-        ref double dr = ref MemoryMarshal.GetReference(_db);
+        // db_i ← db_i + Ȳ_ri, rows ascending: one chain per lane, B rows deep; four registers of chains per pass over
+        // the rows, so the additions' latency overlaps.
         int i = 0;
+        for (; i + (4 * TS.Count) <= m; i += 4 * TS.Count)
+        {
+            BiasSums<TS, TV, Size4>(i, m);
+        }
+
         for (; i + TS.Count <= m; i += TS.Count)
         {
-            TV acc = TS.Load(ref dr, (nuint)i);
-            for (int r = 0; r < batch; r++)
-            {
-                acc = TS.Add(acc, TS.Load(ref yr, (nuint)((r * m) + i)));
-            }
-
-            TS.Store(acc, ref dr, (nuint)i);
+            BiasSums<TS, TV, Size1>(i, m);
         }
 
         for (; i < m; i++)
         {
-            double acc = _db[i];
-            for (int r = 0; r < batch; r++)
-            {
-                acc += _yBar[(r * m) + i];
-            }
-
-            _db[i] = acc;
+            BiasSums<SimdScalar, double, Size1>(i, m);
         }
+    }
+
+    // db[i .. i + C registers) ← db + Σ_rows Ȳ[r, i ..], rows ascending.
+    private void BiasSums<TS, TV, TC>(int i, int m)
+        where TS : struct, ISimd<TV>
+        where TV : struct
+        where TC : struct, IBlockSize
+    {
+        int cols = TC.Value;
+        nuint w1 = (nuint)TS.Count, w2 = 2 * w1, w3 = 3 * w1;
+        ref double y = ref Unsafe.Add(ref MemoryMarshal.GetReference(_yBar), i);
+        ref double d = ref Unsafe.Add(ref MemoryMarshal.GetReference(_db), i);
+        TV a0 = TS.Load(ref d, 0), a1 = cols > 1 ? TS.Load(ref d, w1) : TS.Zero;
+        TV a2 = cols > 2 ? TS.Load(ref d, w2) : TS.Zero, a3 = cols > 3 ? TS.Load(ref d, w3) : TS.Zero;
+        for (int r = 0; r < batch; r++)
+        {
+            ref double row = ref Unsafe.Add(ref y, (nint)r * m);
+            a0 = TS.Add(a0, TS.Load(ref row, 0));
+            if (cols > 1) { a1 = TS.Add(a1, TS.Load(ref row, w1)); }
+            if (cols > 2) { a2 = TS.Add(a2, TS.Load(ref row, w2)); }
+            if (cols > 3) { a3 = TS.Add(a3, TS.Load(ref row, w3)); }
+        }
+
+        TS.Store(a0, ref d, 0);
+        if (cols > 1) { TS.Store(a1, ref d, w1); }
+        if (cols > 2) { TS.Store(a2, ref d, w2); }
+        if (cols > 3) { TS.Store(a3, ref d, w3); }
     }
 }
 
