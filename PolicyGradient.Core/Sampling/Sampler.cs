@@ -42,7 +42,7 @@ public sealed class Sampler
     private Policy? _policy;
     private bool _mode;
     private int _maxEpisodes, _perThread;
-    private long _stepBudget, _episodeStepLimit, _seed;
+    private long _stepBudget, _episodeStepLimit, _longestEpisode, _seed;
     private IProgress<SamplingProgress>? _progress;
     private int _failedEpisode;
     private Exception? _failure;
@@ -183,9 +183,20 @@ public sealed class Sampler
         }
 
         (_policy, _mode, _maxEpisodes, _perThread, _stepBudget, _episodeStepLimit, _seed, _progress) = (policy, mode, maxEpisodes, perThread, stepBudget, episodeStepLimit, seed, progress);
+        _longestEpisode = Math.Min(Task.MaxEpisodeSteps, episodeStepLimit);
         (_failedEpisode, _failure) = (int.MaxValue, null);
         try
         {
+            // The first claims, dealt round-robin across the threads (slot k of every thread before slot k + 1 of any),
+            // so the threads start with equal shares even when there are fewer episodes than slots.
+            for (int k = 0; k < perThread; k++)
+            {
+                foreach (Worker worker in _workers)
+                {
+                    TryStart(worker.Slots[k]);
+                }
+            }
+
             if (_workers.Length == 1)
             {
                 Work(0);
@@ -287,10 +298,11 @@ public sealed class Sampler
     }
 
     // Claims the next episode for a slot and resets its task; false when there is none to claim (or the call failed).
-    // Under a step budget it also declines while the episodes in flight, at the mean length of those completed, will
-    // already reach the budget: fewer episodes past the kept prefix are sampled and thrown away. Which episodes are
-    // sampled then depends on timing, the batch does not: every claimed episode runs to its end and claims go in index
-    // order, and the last episode in flight always claims again if the budget is not yet reached.
+    // Under a step budget it also declines while the episodes in flight, at the mean length of those completed (before
+    // any has completed: the longest an episode can be, the task's time limit or the call's step limit), will already
+    // reach the budget: fewer episodes past the kept prefix are sampled and thrown away. Which episodes are sampled then
+    // depends on timing, the batch does not: every claimed episode runs to its end and claims go in index order, and
+    // the last episode in flight always claims again if the budget is not yet reached.
     private bool TryStart(Slot slot)
     {
         slot.Episode = -1;
@@ -301,7 +313,8 @@ public sealed class Sampler
         }
 
         int inFlight = Volatile.Read(ref _counters.InFlight), done = Volatile.Read(ref _counters.CompletedEpisodes);
-        if (_stepBudget != long.MaxValue && inFlight > 0 && done > 0 && completed + (inFlight * (completed / (double)done)) >= _stepBudget)
+        double expectedLength = done > 0 ? completed / (double)done : _longestEpisode;
+        if (_stepBudget != long.MaxValue && inFlight > 0 && completed + (inFlight * expectedLength) >= _stepBudget)
         {
             return false;
         }
@@ -339,7 +352,7 @@ public sealed class Sampler
         int n = policy.ObservationSize, width = policy.ActionWidth, live = 0;
         for (int k = 0; k < _perThread; k++)
         {
-            live += TryStart(worker.Slots[k]) ? 1 : 0;
+            live += worker.Slots[k].Episode >= 0 ? 1 : 0; // claimed by Run
         }
 
         while (live > 0)
