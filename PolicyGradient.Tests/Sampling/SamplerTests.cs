@@ -133,6 +133,26 @@ public class SamplerTests
         });
     }
 
+    /// <summary>
+    /// Pendulum-v1's episodes always run to its 200-step time limit, so a 2,000-step budget needs exactly episodes 0–9.
+    /// Before any episode completes the claim limiter assumes the longest episode, so two threads with 64 instances each
+    /// claim those ten and no more (without it, all 128 instances would start an episode and 118 would be thrown away).
+    /// </summary>
+    [Test]
+    public void A_budget_that_time_limited_episodes_fill_exactly_starts_no_episode_past_the_prefix()
+    {
+        var reports = new List<SamplingProgress>();
+        var sampler = new Sampler(() => new Pendulum(), threads: 2, instancesPerThread: 64);
+        TrajectoryBatch batch = sampler.CreateBatch();
+        sampler.SampleSteps(GaussianPolicy.Linear(3, 1, seed: 2), 2000, seed: 5, batch, new SynchronousProgress(reports));
+        Assert.Multiple(() =>
+        {
+            Assert.That(batch.EpisodeCount, Is.EqualTo(10));
+            Assert.That(batch.StepCount, Is.EqualTo(2000));
+            Assert.That(reports, Has.Count.EqualTo(10), "episodes sampled");
+        });
+    }
+
     [Test]
     public void Steady_state_sampling_on_one_thread_allocates_nothing()
     {
