@@ -36,7 +36,7 @@ public sealed class Sampler
     private readonly HashSet<TaskEnvironment> _instances = new(ReferenceEqualityComparer.Instance);
     private readonly Action<int> _work;
     private int[] _owner = [], _localIndex = [];
-    private Counters _counters; // written by every thread at episode ends; alone on its cache line
+    private Claims _claims; // the one counter every thread writes, alone on its cache line
 
     // the call in progress
     private Policy? _policy;
@@ -171,7 +171,7 @@ public sealed class Sampler
         CheckFits(policy, destination);
         int perThread = InstancesPerThread > 0 ? InstancesPerThread : DefaultInstancesPerThread(policy);
         EnsureInstances(perThread);
-        _counters = default;
+        _claims = default;
         foreach (Slot slot in _slots)
         {
             slot.Clear();
@@ -180,6 +180,7 @@ public sealed class Sampler
         foreach (Worker worker in _workers)
         {
             worker.Prepare(policy, perThread);
+            worker.Tally = default;
         }
 
         (_policy, _mode, _maxEpisodes, _perThread, _stepBudget, _episodeStepLimit, _seed, _progress) = (policy, mode, maxEpisodes, perThread, stepBudget, episodeStepLimit, seed, progress);
@@ -193,7 +194,7 @@ public sealed class Sampler
             {
                 foreach (Worker worker in _workers)
                 {
-                    TryStart(worker.Slots[k]);
+                    TryStart(worker, worker.Slots[k]);
                 }
             }
 
@@ -220,7 +221,7 @@ public sealed class Sampler
 
         // Episode i → (slot, position in the slot's batch); every claimed index below the count was sampled, so the
         // sampled set is the prefix [0, count).
-        int count = Math.Min(_counters.NextEpisode, maxEpisodes);
+        int count = Math.Min(_claims.NextEpisode, maxEpisodes);
         if (_owner.Length < count)
         {
             Array.Resize(ref _owner, Math.Max(count, 2 * _owner.Length));
@@ -279,11 +280,11 @@ public sealed class Sampler
         return slot;
     }
 
-    private void Fail(Slot slot, Exception failure)
+    private void Fail(Worker worker, Slot slot, Exception failure)
     {
         if (slot.Episode >= 0)
         {
-            Interlocked.Decrement(ref _counters.InFlight);
+            Interlocked.Decrement(ref worker.Tally.InFlight);
         }
 
         lock (_slots)
@@ -303,29 +304,28 @@ public sealed class Sampler
     // reach the budget: fewer episodes past the kept prefix are sampled and thrown away. Which episodes are sampled then
     // depends on timing, the batch does not: every claimed episode runs to its end and claims go in index order, and
     // the last episode in flight always claims again if the budget is not yet reached.
-    private bool TryStart(Slot slot)
+    private bool TryStart(Worker worker, Slot slot)
     {
         slot.Episode = -1;
-        long completed = Volatile.Read(ref _counters.CompletedSteps);
+        (long completed, int done, int inFlight) = Totals();
         if (completed >= _stepBudget || Volatile.Read(ref _failure) is not null)
         {
             return false;
         }
 
-        int inFlight = Volatile.Read(ref _counters.InFlight), done = Volatile.Read(ref _counters.CompletedEpisodes);
         double expectedLength = done > 0 ? completed / (double)done : _longestEpisode;
         if (_stepBudget != long.MaxValue && inFlight > 0 && completed + (inFlight * expectedLength) >= _stepBudget)
         {
             return false;
         }
 
-        int episode = Interlocked.Increment(ref _counters.NextEpisode) - 1;
+        int episode = Interlocked.Increment(ref _claims.NextEpisode) - 1;
         if (episode >= _maxEpisodes)
         {
             return false;
         }
 
-        Interlocked.Increment(ref _counters.InFlight);
+        Interlocked.Increment(ref worker.Tally.InFlight);
 
         slot.Episode = episode;
         slot.Steps = 0;
@@ -337,11 +337,25 @@ public sealed class Sampler
         }
         catch (Exception e)
         {
-            Fail(slot, e);
+            Fail(worker, slot, e);
             return false;
         }
 
         return true;
+    }
+
+    // Steps and episodes completed and episodes in flight, summed over the workers' tallies.
+    private (long Steps, int Episodes, int InFlight) Totals()
+    {
+        (long steps, int episodes, int inFlight) = (0, 0, 0);
+        foreach (Worker worker in _workers)
+        {
+            steps += Volatile.Read(ref worker.Tally.CompletedSteps);
+            episodes += Volatile.Read(ref worker.Tally.CompletedEpisodes);
+            inFlight += Volatile.Read(ref worker.Tally.InFlight);
+        }
+
+        return (steps, episodes, inFlight);
     }
 
     // One thread's loop: K slots in lockstep, one batched policy call per step over the live ones.
@@ -379,7 +393,7 @@ public sealed class Sampler
                     continue;
                 }
 
-                if (!StepSlot(slot, worker.Actions.AsSpan(r * width, width), worker.LogProbabilities[r]) && !TryStart(slot))
+                if (!StepSlot(worker, slot, worker.Actions.AsSpan(r * width, width), worker.LogProbabilities[r]) && !TryStart(worker, slot))
                 {
                     live--;
                 }
@@ -429,13 +443,13 @@ public sealed class Sampler
             }
             catch (Exception e)
             {
-                Fail(slot, e);
+                Fail(worker, slot, e);
             }
         }
     }
 
     // Steps a slot's task with its action and records the step; false when its episode ended (recorded) or failed.
-    private bool StepSlot(Slot slot, ReadOnlySpan<double> action, double logProbability)
+    private bool StepSlot(Worker worker, Slot slot, ReadOnlySpan<double> action, double logProbability)
     {
         try
         {
@@ -451,15 +465,21 @@ public sealed class Sampler
 
             slot.Batch.EndEpisode(result.Terminated, result.Truncated || (outOfBudget && !result.Terminated), slot.Next);
             slot.Episodes.Add(slot.Episode);
-            long total = Interlocked.Add(ref _counters.CompletedSteps, slot.Steps);
-            int done = Interlocked.Increment(ref _counters.CompletedEpisodes);
-            Interlocked.Decrement(ref _counters.InFlight);
-            _progress?.Report(new SamplingProgress(done, total));
+            // the worker's own cache line: uncontended; each interlocked operation is a full fence, so the worker
+            // that completes an episode last sees every other worker's completions in its totals
+            Interlocked.Add(ref worker.Tally.CompletedSteps, slot.Steps);
+            Interlocked.Increment(ref worker.Tally.CompletedEpisodes);
+            Interlocked.Decrement(ref worker.Tally.InFlight);
+            if (_progress is not null)
+            {
+                (long total, int done, _) = Totals();
+                _progress.Report(new SamplingProgress(done, total));
+            }
             return false;
         }
         catch (Exception e)
         {
-            Fail(slot, e);
+            Fail(worker, slot, e);
             return false;
         }
     }
@@ -493,29 +513,37 @@ public sealed class Sampler
         }
     }
 
-    /// <summary>
-    /// The counters every thread updates when an episode starts or ends, on a cache line of their own (64 bytes of
-    /// padding on either side), so these writes do not evict the read-mostly fields the threads read on every step.
-    /// </summary>
+    /// <summary>The next unclaimed episode index, on a cache line of its own (64 bytes of padding on either side).</summary>
     [StructLayout(LayoutKind.Explicit, Size = 192)]
-    private struct Counters
+    private struct Claims
     {
         [FieldOffset(64)]
         public int NextEpisode;
+    }
+
+    /// <summary>
+    /// One worker's counts, written only by the thread running it (and by <see cref="Run"/> before the threads start),
+    /// read by all, on a cache line of their own so these writes evict nothing the threads read on every step.
+    /// </summary>
+    [StructLayout(LayoutKind.Explicit, Size = 192)]
+    private struct WorkerTally
+    {
+        [FieldOffset(64)]
+        public int InFlight;
 
         [FieldOffset(68)]
         public int CompletedEpisodes;
 
         [FieldOffset(72)]
-        public int InFlight;
-
-        [FieldOffset(80)]
         public long CompletedSteps;
     }
 
     /// <summary>One thread's slots and the rows of its batched policy call.</summary>
     private sealed class Worker
     {
+        /// <summary>This worker's counts (a field, so it can be updated with interlocked operations).</summary>
+        public WorkerTally Tally;
+
         public List<Slot> Slots { get; } = [];
 
         public PolicyWorkspace? Workspace { get; private set; }
