@@ -68,6 +68,21 @@ public static class LqgVarianceExperiment
             throw new ArgumentException("Expected ascending update counts ≥ 0.", nameof(updates));
         }
 
+        return TrainIterator(task, policy, updates);
+    }
+
+    /// <summary>
+    /// log Σ_i |M_ii| (their <c>logsumdiag</c>; log tr M for a covariance) and whether every M_ii &gt; 0.
+    /// </summary>
+    public static (double Value, bool Positive) LogSumDiagonal(Matrix<double> matrix)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        Vector<double> diagonal = matrix.Diagonal();
+        return (Math.Log(diagonal.L1Norm()), diagonal.ForAll(d => d > 0));
+    }
+
+    private static IEnumerable<(int Updates, OpenLoopGaussian Policy)> TrainIterator(ILinearQuadraticModel task, OpenLoopGaussian policy, IReadOnlyList<int> updates)
+    {
         Vector<double>[] means = Enumerable.Range(0, policy.Steps).Select(policy.Mean).ToArray();
         Vector<double>[]? velocity = null;
         int done = 0;
@@ -86,16 +101,6 @@ public static class LqgVarianceExperiment
     }
 
     /// <summary>
-    /// log Σ_i |M_ii| (their <c>logsumdiag</c>; log tr M for a covariance) and whether every M_ii &gt; 0.
-    /// </summary>
-    public static (double Value, bool Positive) LogSumDiagonal(Matrix<double> matrix)
-    {
-        ArgumentNullException.ThrowIfNull(matrix);
-        Vector<double> diagonal = matrix.Diagonal();
-        return (Math.Log(diagonal.L1Norm()), diagonal.ForAll(d => d > 0));
-    }
-
-    /// <summary>
     /// What their <c>est_sigma_a</c> estimates on average: it subtracts E_s[ĝ ĝᵀ] with ĝ = 2 P_as s + P_aa μ_t (their
     /// <c>batch_E_grad_mu_fn</c>) where E_a[g Q] = ĝ + δ, δ = P_aa μ_t + p_a, so its mean is Σ_a + ∇δᵀ + δ∇ᵀ − δδᵀ
     /// for Q_t = zᵀPz + pᵀz + c over z = (s, a).
@@ -111,10 +116,11 @@ public static class LqgVarianceExperiment
         return decomposition.ActionTerm(step, baseline) + gradient.OuterProduct(delta) + delta.OuterProduct(gradient) - delta.OuterProduct(delta);
     }
 
-    /// <summary>Prints, per update count, the terms at the chosen steps as a markdown table, and the ratios over all steps t &lt; T − 1.</summary>
+    /// <summary>Prints, per update count (default 0, 10, 100, 1000), the terms at t = 0, T/10, …, T − 2 as a markdown table, and the ratios over all steps t &lt; T − 1; T ≥ 2.</summary>
     public static void Run(TextWriter output, IReadOnlyList<int>? updates = null, int horizon = Horizon)
     {
         ArgumentNullException.ThrowIfNull(output);
+        ArgumentOutOfRangeException.ThrowIfLessThan(horizon, 2);
         updates ??= [0, 10, 100, 1000];
         Lqr task = PointMass(horizon);
         int[] steps = Enumerable.Range(0, 10).Select(i => i * horizon / 10).Append(horizon - 2).Where(t => t >= 0).Distinct().ToArray();

@@ -2,7 +2,7 @@ namespace PolicyGradient.Analysis;
 
 /// <summary>
 /// The baselines b of the per-step estimator g_t (Â_t − b) + E_a[g_t b] whose action term Σ_a
-/// <see cref="LqgVarianceDecomposition"/> gives, g_t = Σ_a⁻¹(a_t − μ_t) (Tucker et al. 2018, §3).
+/// <see cref="LqgVarianceDecomposition"/> gives, g_t = Σ_a⁻¹(a_t − μ_t) (Tucker et al. 2018).
 /// </summary>
 public enum LqgBaseline
 {

@@ -5,7 +5,7 @@ using PolicyGradient.Environments;
 namespace PolicyGradient.Analysis;
 
 /// <summary>
-/// The exact variance decomposition of Tucker et al. (2018, "The mirage of action-dependent baselines", eq. 6) for an
+/// The exact variance decomposition of Tucker et al. (2018, "The mirage of action-dependent baselines") for an
 /// open-loop Gaussian policy a_t ~ N(μ_t, Σ_a) (<see cref="OpenLoopGaussian"/>) on a linear-quadratic-Gaussian task
 /// (<see cref="ILinearQuadraticModel"/>) with discount γ, in closed form (docs/derivations.md §28). At step t the
 /// single-sample estimator of ∇_{μ_t} E[G_t], G_t = Σ_{i≥t} γ^{i−t} r_i, is X_t = g_t (Â_t − b) + E_a[g_t b] with the

@@ -79,18 +79,15 @@ public class LqgVarianceDecompositionTests
     [TestCase(0.0)]
     public void Trajectory_term_matches_the_score_weighted_variance_of_two_continuations_from_one_state_action(double lambda)
     {
-        var decomposition = new LqgVarianceDecomposition(Task, Policy(), Discount, lambda);
-        var simulator = new Simulator(Policy(), decomposition, lambda, seed: 11);
+        (LqgVarianceDecomposition decomposition, Simulator simulator) = Setup(seed: 11, lambda);
         const int step = 1;
-        var samples = new Matrix<double>[Samples];
-        for (int i = 0; i < Samples; i++)
+        Matrix<double>[] samples = Draw(Samples, () =>
         {
             (Vector<double> s, Vector<double> a) = simulator.StateAction(step);
             double difference = simulator.Target(step, s, a) - simulator.Target(step, s, a);
             Vector<double> g = simulator.Score(step, a);
-            samples[i] = g.OuterProduct(g) * (0.5 * difference * difference);   // E = E[g gᵀ Var(Â | s, a)]
-        }
-
+            return g.OuterProduct(g) * (0.5 * difference * difference);   // E = E[g gᵀ Var(Â | s, a)]
+        });
         AssertWithinStandardErrors(samples, decomposition.TrajectoryTerm(step));
     }
 
@@ -101,19 +98,16 @@ public class LqgVarianceDecompositionTests
     [Test]
     public void State_term_matches_the_covariance_of_two_estimates_sharing_only_the_state()
     {
-        var decomposition = new LqgVarianceDecomposition(Task, Policy(), Discount);
-        var simulator = new Simulator(Policy(), decomposition, 1, seed: 12);
+        (LqgVarianceDecomposition decomposition, Simulator simulator) = Setup(seed: 12);
         const int step = 1;
         Vector<double> gradient = decomposition.Gradient(step);
-        var samples = new Matrix<double>[2 * Samples];
-        for (int i = 0; i < samples.Length; i++)
+        Matrix<double>[] samples = Draw(2 * Samples, () =>
         {
             Vector<double> s = simulator.State(step);
             Vector<double> first = simulator.Estimate(step, s, simulator.Action(step), LqgBaseline.ActionValue) - gradient;
             Vector<double> second = simulator.Estimate(step, s, simulator.Action(step), LqgBaseline.ActionValue) - gradient;
-            samples[i] = 0.5 * (first.OuterProduct(second) + second.OuterProduct(first));   // E = Var_s(E[X | s])
-        }
-
+            return 0.5 * (first.OuterProduct(second) + second.OuterProduct(first));   // E = Var_s(E[X | s])
+        });
         AssertWithinStandardErrors(samples, decomposition.StateTerm(step));
     }
 
@@ -121,19 +115,16 @@ public class LqgVarianceDecompositionTests
     [TestCase(LqgBaseline.StateValue)]
     public void Action_term_matches_the_covariance_of_two_actions_from_one_state_each_with_two_continuations(LqgBaseline baseline)
     {
-        var decomposition = new LqgVarianceDecomposition(Task, Policy(), Discount);
-        var simulator = new Simulator(Policy(), decomposition, 1, seed: 13);
+        (LqgVarianceDecomposition decomposition, Simulator simulator) = Setup(seed: 13);
         const int step = 1;
-        var samples = new Matrix<double>[Samples];
-        for (int i = 0; i < Samples; i++)
+        Matrix<double>[] samples = Draw(Samples, () =>
         {
             Vector<double> s = simulator.State(step);
             Vector<double> a1 = simulator.Action(step), a2 = simulator.Action(step);
             Vector<double> first = simulator.Estimate(step, s, a1, baseline) - simulator.Estimate(step, s, a2, baseline);
             Vector<double> second = simulator.Estimate(step, s, a1, baseline) - simulator.Estimate(step, s, a2, baseline);
-            samples[i] = 0.25 * (first.OuterProduct(second) + second.OuterProduct(first));   // E = E_s[Var_a(E[X | s, a])]
-        }
-
+            return 0.25 * (first.OuterProduct(second) + second.OuterProduct(first));   // E = E_s[Var_a(E[X | s, a])]
+        });
         AssertWithinStandardErrors(samples, decomposition.ActionTerm(step, baseline));
     }
 
@@ -146,17 +137,15 @@ public class LqgVarianceDecompositionTests
     [TestCase(LqgBaseline.ActionValue)]
     public void Covariance_of_the_baselined_estimator_is_the_trajectory_and_state_terms_plus_its_action_term(LqgBaseline baseline)
     {
-        var decomposition = new LqgVarianceDecomposition(Task, Policy(), Discount);
-        var simulator = new Simulator(Policy(), decomposition, 1, seed: 14);
+        (LqgVarianceDecomposition decomposition, Simulator simulator) = Setup(seed: 14);
         const int step = 1;
         Vector<double> gradient = decomposition.Gradient(step);
-        var samples = new Matrix<double>[Samples];
-        for (int i = 0; i < Samples; i++)
+        Matrix<double>[] samples = Draw(Samples, () =>
         {
             (Vector<double> s, Vector<double> a) = simulator.StateAction(step);
             Vector<double> centred = simulator.Estimate(step, s, a, baseline) - gradient;
-            samples[i] = centred.OuterProduct(centred);
-        }
+            return centred.OuterProduct(centred);
+        });
 
         Matrix<double> expected = decomposition.TrajectoryTerm(step) + decomposition.StateTerm(step) + decomposition.ActionTerm(step, baseline);
         AssertWithinStandardErrors(samples, expected);
@@ -184,6 +173,14 @@ public class LqgVarianceDecompositionTests
             Assert.That(() => new QuadraticFunction(Matrix<double>.Build.DenseOfArray(new[,] { { 1.0, 2.0 }, { 0.0, 1.0 } }), Vector<double>.Build.Dense(2), 0), Throws.ArgumentException.With.Property("ParamName").EqualTo("quadratic"));
         });
     }
+
+    private static (LqgVarianceDecomposition Decomposition, Simulator Simulator) Setup(int seed, double lambda = 1)
+    {
+        var decomposition = new LqgVarianceDecomposition(Task, Policy(), Discount, lambda);
+        return (decomposition, new Simulator(Policy(), decomposition, lambda, seed));
+    }
+
+    private static Matrix<double>[] Draw(int count, Func<Matrix<double>> sample) => Enumerable.Range(0, count).Select(_ => sample()).ToArray();
 
     // Each entry's sample mean within 5 standard errors of the exact entry, and the test able to see a 5% error.
     private static void AssertWithinStandardErrors(Matrix<double>[] samples, Matrix<double> exact)
