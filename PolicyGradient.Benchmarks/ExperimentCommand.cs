@@ -4,9 +4,10 @@ using Spectre.Console.Cli;
 namespace PolicyGradient.Benchmarks;
 
 /// <summary>
-/// <c>experiment natural-gradient|behaviour-cloning</c>: the studies of docs/results.md that are not a <c>compare</c>:
-/// vanilla against natural policy gradient on Lqr-v0 (exact objective) and CartPole-v1, and behaviour cloning of a
-/// trained CartPole-v1 expert with the same score code.
+/// <c>experiment natural-gradient|behaviour-cloning|lqg-variance</c>: the studies of docs/results.md that are not a
+/// <c>compare</c>: vanilla against natural policy gradient on Lqr-v0 (exact objective) and CartPole-v1, and behaviour
+/// cloning of a trained CartPole-v1 expert with the same score code; and docs/reproduction.md's exact variance
+/// decomposition on Tucker et al. (2018)'s LQG point mass.
 /// </summary>
 internal sealed class ExperimentCommand : Command<ExperimentCommand.Settings>
 {
@@ -15,12 +16,13 @@ internal sealed class ExperimentCommand : Command<ExperimentCommand.Settings>
     {
         ["natural-gradient"] = s => NaturalGradientExperiment.Run(Console.Out, seeds: s.Seeds),
         ["behaviour-cloning"] = s => BehaviourCloningExperiment.Run(Console.Out, seed: s.Seed),
+        ["lqg-variance"] = _ => LqgVarianceExperiment.Run(Console.Out),
     };
 
     public sealed class Settings : CommandSettings
     {
         [CommandArgument(0, "<NAME>")]
-        [Description("natural-gradient (vanilla vs natural on Lqr-v0 and CartPole-v1, ≈ 20 s) or behaviour-cloning (≈ 1 s).")]
+        [Description("natural-gradient (vanilla vs natural on Lqr-v0 and CartPole-v1, ≈ 20 s), behaviour-cloning (≈ 1 s) or lqg-variance (Tucker et al. 2018's LQG variance terms, exact).")]
         public string Name { get; init; } = string.Empty;
 
         [CommandOption("--seeds <N>")]

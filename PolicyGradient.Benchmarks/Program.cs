@@ -72,7 +72,7 @@ public static class Program
             config.AddCommand<CompareCommand>(CompareCommand.Name).WithDescription("Train several estimators over seeds: learning-curve PNG, CSVs, markdown table.");
             config.AddCommand<VarianceCommand>(VarianceCommand.Name).WithDescription("Bias and variance of estimators at a fixed policy.");
             config.AddCommand<MergeCommand>("merge").WithDescription("Combine the shard files of compare / variance --shard K/N into the unsharded outputs.");
-            config.AddCommand<ExperimentCommand>("experiment").WithDescription("Run a study of docs/results.md: natural-gradient or behaviour-cloning.");
+            config.AddCommand<ExperimentCommand>("experiment").WithDescription("Run a study of docs/results.md or docs/reproduction.md: natural-gradient, behaviour-cloning or lqg-variance.");
         });
         return app;
     }

@@ -206,6 +206,17 @@ public class CommandLineTests : CliFixture
     }
 
     [Test]
+    public void The_lqg_variance_experiment_runs_from_the_command_line()
+    {
+        CliResult run = Cli.Run("experiment", "lqg-variance");
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.ExitCode, Is.Zero, run.ToString());
+            Assert.That(run.Output, Does.Contain("#updates = 1000").And.Contain("| 98 |"));
+        });
+    }
+
+    [Test]
     public void The_natural_gradient_trains_from_the_command_line()
     {
         CliResult train = Cli.Run("train", "--env", "CartPole-v1", "--optimizer", "natural", "--lr", "1", "--kl", "0.1", "--damping", "0.1", "--seed", "1", "--max-steps", "3000", "--threads", "1", "--report", "natural.json");
