@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 using PolicyGradient.Numerics;
 
@@ -44,29 +45,44 @@ public sealed class Categorical : DistributionHead
 
     /// <summary>
     /// Draws a ~ π by inverting the cumulative distribution of the max-shifted weights exp(z_a − max z) against
-    /// one uniform draw; allocates nothing.
+    /// one uniform draw; allocates nothing in steady state.
     /// </summary>
-    public static int Sample(ReadOnlySpan<double> logits, Random random)
+    public static int Sample(ReadOnlySpan<double> logits, Random random) => Sample(logits, random, out _);
+
+    // The draw above, and log π(a) from the same weights: z_a − (max z + ln Σ_b w_b) with the sum in the order of
+    // Kernels.LogSumExp, so the bits of LogProbability(logits, a) with one set of exponentials instead of two.
+    private static int Sample(ReadOnlySpan<double> logits, Random random, out double logProbability)
     {
-        double max = Max(logits);
-        double total = 0;
-        foreach (double z in logits)
+        const int OnStack = 64;
+        double[]? rented = logits.Length > OnStack ? ArrayPool<double>.Shared.Rent(logits.Length) : null;
+        Span<double> weights = rented is null ? stackalloc double[OnStack] : rented;
+        weights = weights[..logits.Length];
+        double max = Max(logits), total = 0;
+        for (int b = 0; b < logits.Length; b++)
         {
-            total += DeterministicMath.Exp(z - max);
+            weights[b] = DeterministicMath.Exp(logits[b] - max);
+            total += weights[b];
         }
 
-        double u = random.NextDouble() * total;
-        double cumulative = 0;
-        for (int a = 0; a < logits.Length - 1; a++)
+        double u = random.NextDouble() * total, cumulative = 0;
+        int a = logits.Length - 1;
+        for (int b = 0; b < logits.Length - 1; b++)
         {
-            cumulative += DeterministicMath.Exp(logits[a] - max);
+            cumulative += weights[b];
             if (u < cumulative)
             {
-                return a;
+                a = b;
+                break;
             }
         }
 
-        return logits.Length - 1;
+        logProbability = double.IsFinite(max) ? logits[a] - (max + DeterministicMath.Log(Kernels.Sum(weights))) : LogProbability(logits, a);
+        if (rented is not null)
+        {
+            ArrayPool<double>.Shared.Return(rented);
+        }
+
+        return a;
     }
 
     /// <summary>max_a z_a.</summary>
@@ -91,9 +107,8 @@ public sealed class Categorical : DistributionHead
     /// <inheritdoc/>
     protected internal override double Sample(ReadOnlySpan<double> f, ReadOnlySpan<double> parameters, Random random, Span<double> action)
     {
-        int a = Sample(f, random);
-        action[0] = a;
-        return LogProbability(f, a);
+        action[0] = Sample(f, random, out double logProbability);
+        return logProbability;
     }
 
     /// <summary>The greedy action argmax_a z_a.</summary>

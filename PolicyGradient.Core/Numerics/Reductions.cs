@@ -10,21 +10,14 @@ public static partial class Kernels
     public static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
         ThrowHelper.CheckLength(y.Length, x.Length, nameof(y), "same length as x");
-        var kernel = new PartialSumKernel<MultiplyAddOperator>(default, x, y);
-        Width.Dispatch(ref kernel);
-        return kernel.Result;
+        return PartialSum(default(MultiplyAddOperator), x, y);
     }
 
     /// <summary>
     /// Σ_i x_i in the fixed order of <see cref="ScalarKernels.Sum"/> (eight interleaved partial sums, combined pairwise),
     /// the same bits at every register width. Returns 0 for an empty span.
     /// </summary>
-    public static double Sum(ReadOnlySpan<double> x)
-    {
-        var kernel = new PartialSumKernel<AddFirstOperator>(default, x, x);
-        Width.Dispatch(ref kernel);
-        return kernel.Result;
-    }
+    public static double Sum(ReadOnlySpan<double> x) => PartialSum(default(AddFirstOperator), x, x);
 
     /// <summary>
     /// logsumexp(z) = m + ln Σ_i e^{z_i − m} with m = max_i z_i, so no exponential overflows and the largest term is
@@ -82,9 +75,19 @@ public static partial class Kernels
     }
 
     // Σ_i e^{z_i − shift} in the fixed eight-partial order.
-    internal static double SumShiftedExp(ReadOnlySpan<double> z, double shift)
+    internal static double SumShiftedExp(ReadOnlySpan<double> z, double shift) => PartialSum(new ShiftedExpOperator(shift), z, z);
+
+    // Σ_i op(x_i, y_i) in the eight-partial order; fewer terms than partials (a softmax over a few actions, once per
+    // row) skip the width dispatch: each partial is then its one term, combined in the same order.
+    private static double PartialSum<TOp>(TOp op, ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+        where TOp : struct, IAccumulateOperator
     {
-        var kernel = new PartialSumKernel<ShiftedExpOperator>(new ShiftedExpOperator(shift), z, z);
+        if (x.Length < PartialSumKernel<TOp>.Partials)
+        {
+            return PartialSumKernel<TOp>.Short(op, x, y);
+        }
+
+        var kernel = new PartialSumKernel<TOp>(op, x, y);
         Width.Dispatch(ref kernel);
         return kernel.Result;
     }

@@ -177,6 +177,15 @@ internal ref struct PartialSumKernel<TOp>(TOp op, ReadOnlySpan<double> x, ReadOn
         Result = ((s[0] + s[4]) + (s[2] + s[6])) + ((s[1] + s[5]) + (s[3] + s[7]));
     }
 
+    /// <summary>The sum of fewer than <see cref="Partials"/> terms, as <see cref="Run{TS, TV}"/> forms it: partial j is op(0, x_j, y_j), or 0.</summary>
+    public static double Short(TOp op, ReadOnlySpan<double> x, ReadOnlySpan<double> y) =>
+        ((Term(op, x, y, 0) + Term(op, x, y, 4)) + (Term(op, x, y, 2) + Term(op, x, y, 6))) +
+        ((Term(op, x, y, 1) + Term(op, x, y, 5)) + (Term(op, x, y, 3) + Term(op, x, y, 7)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Term(TOp op, ReadOnlySpan<double> x, ReadOnlySpan<double> y, int j) =>
+        j < x.Length ? op.Invoke<SimdScalar, double>(0.0, x[j], y[j]) : 0.0;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private readonly TV Step<TS, TV>(TV acc, ref double xr, ref double yr, int i)
         where TS : struct, ISimd<TV>

@@ -137,6 +137,35 @@ public class PolicyContractTests
     }
 
     /// <summary>
+    /// Sample returns log π of the action it drew with exactly the bits LogProbability gives for that action (the
+    /// softmax head draws and normalises from one set of exponentials; the others call LogProbability).
+    /// </summary>
+    [TestCaseSource(nameof(Cases))]
+    public void Sample_returns_the_log_probability_of_its_action_bit_for_bit(PolicyCase policyCase) =>
+        AssertSampleReturnsLogProbability(policyCase.Build(3), new Random(5));
+
+    /// <summary>The same with 100 actions, more than the softmax head keeps on the stack.</summary>
+    [Test]
+    public void Sample_returns_the_log_probability_of_its_action_bit_for_bit_with_many_actions()
+    {
+        Policy policy = SoftmaxPolicy.Linear(3, 100, seed: 4);
+        var random = new Random(6);
+        TestData.Uniform(random, policy.ParameterCount, -3, 3).CopyTo(policy.Parameters);
+        AssertSampleReturnsLogProbability(policy, random);
+    }
+
+    private static void AssertSampleReturnsLogProbability(Policy policy, Random random)
+    {
+        var action = new double[policy.ActionWidth];
+        for (int trial = 0; trial < 200; trial++)
+        {
+            double[] s = TestData.Uniform(random, policy.ObservationSize, -2, 2);
+            double returned = policy.Sample(s, random, action);
+            Assert.That(BitConverter.DoubleToInt64Bits(returned), Is.EqualTo(BitConverter.DoubleToInt64Bits(policy.LogProbability(s, action))), $"trial {trial}");
+        }
+    }
+
+    /// <summary>
     /// 20,000 draws at one state: each coordinate's sample mean lies within 5 standard errors √(σ²/N) of the head's mean,
     /// and its sample variance within 5 standard errors √((m₄ − s⁴)/N) of the head's variance (m₄ the sample's fourth
     /// central moment). A false alarm at 5 SE has probability below 6e-7 per comparison.
