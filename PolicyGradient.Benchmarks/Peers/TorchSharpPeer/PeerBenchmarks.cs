@@ -113,13 +113,11 @@ internal sealed class TorchStep : IDisposable
 
     /// <summary>
     /// THE one place that knows our θ layout. Index into θ of weight (o, i) of a layer with <paramref name="inSize"/>
-    /// inputs and <paramref name="outSize"/> outputs whose weights start at <paramref name="offset"/>. Ours today
-    /// (DenseLayer): W: [Out, In] row-major, then b: [Out]; layer after layer. If our layout becomes
-    /// Wᵀ: [In, Out], change the weight line to offset + (i · outSize) + o. TorchSharp's Linear.weight is [out, in].
+    /// inputs and <paramref name="outSize"/> outputs whose weights start at <paramref name="offset"/>. Ours
+    /// (DenseLayer): input-major Wᵀ: [In, Out] row-major, then b: [Out]; layer after layer. TorchSharp's Linear.weight
+    /// is [out, in].
     /// </summary>
-    private static int ThetaIndex(int offset, int inSize, int outSize, int o, int i) =>
-        offset + (o * inSize) + i;
-        // Wᵀ layout: offset + (i * outSize) + o;
+    private static int ThetaIndex(int offset, int inSize, int outSize, int o, int i) => offset + (i * outSize) + o;
 
     /// <summary>Index into θ of bias o of the layer at <paramref name="offset"/> (after its Out·In weights).</summary>
     private static int ThetaBiasIndex(int offset, int inSize, int outSize, int o) => offset + (outSize * inSize) + o;
