@@ -29,6 +29,8 @@ public class ValueBaselineStatisticsTests
             policy.Parameters[k] = (2 * random.NextDouble()) - 1;
         }
 
+        // drawn in the output-major order θ had before it became input-major: the policy derivations §25 tabulates
+        PolicyRegistry.FromOutputMajor(policy.Approximator, policy.Parameters[..policy.Approximator.ParameterCount]);
         return policy;
     }
 
