@@ -53,10 +53,27 @@ public sealed class Categorical : DistributionHead
     // Kernels.LogSumExp, so the bits of LogProbability(logits, a) with one set of exponentials instead of two.
     private static int Sample(ReadOnlySpan<double> logits, Random random, out double logProbability)
     {
-        const int OnStack = 64;
-        double[]? rented = logits.Length > OnStack ? ArrayPool<double>.Shared.Rent(logits.Length) : null;
-        Span<double> weights = rented is null ? stackalloc double[OnStack] : rented;
-        weights = weights[..logits.Length];
+        const int OnStack = 16;
+        if (logits.Length <= OnStack)
+        {
+            Span<double> weights = stackalloc double[OnStack];
+            return Sample(logits, random, weights[..logits.Length], out logProbability);
+        }
+
+        double[] rented = ArrayPool<double>.Shared.Rent(logits.Length);
+        try
+        {
+            return Sample(logits, random, rented.AsSpan(0, logits.Length), out logProbability);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(rented);
+        }
+    }
+
+    // weights: [A], scratch for w_b = exp(z_b − max z).
+    private static int Sample(ReadOnlySpan<double> logits, Random random, Span<double> weights, out double logProbability)
+    {
         double max = Max(logits), total = 0;
         for (int b = 0; b < logits.Length; b++)
         {
@@ -77,11 +94,6 @@ public sealed class Categorical : DistributionHead
         }
 
         logProbability = double.IsFinite(max) ? logits[a] - (max + DeterministicMath.Log(Kernels.Sum(weights))) : LogProbability(logits, a);
-        if (rented is not null)
-        {
-            ArrayPool<double>.Shared.Return(rented);
-        }
-
         return a;
     }
 

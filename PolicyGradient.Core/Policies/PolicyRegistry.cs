@@ -90,7 +90,9 @@ public static class PolicyRegistry
     /// layer weights output-major, to the approximator's own.
     /// </summary>
     internal static void FromOutputMajor(IApproximator approximator, Span<double> parameters) =>
-        Approximators.First(a => a.Type == approximator.GetType()).FromOutputMajor(approximator, parameters);
+        (Approximators.FirstOrDefault(a => a.Type == approximator.GetType())
+            ?? throw new ArgumentException($"The approximator type {approximator.GetType().Name} is not registered; registered: {string.Join(", ", ApproximatorNames)}.", nameof(approximator)))
+        .FromOutputMajor(approximator, parameters);
 
     /// <summary>Rebuilds a policy (θ freshly initialised) from its approximator and head specs.</summary>
     /// <exception cref="ArgumentException">An unknown name, or settings that do not describe a valid part (missing, malformed or out of range).</exception>

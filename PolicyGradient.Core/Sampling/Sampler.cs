@@ -350,15 +350,19 @@ public sealed class Sampler
         (long steps, int episodes, int inFlight) = (0, 0, 0);
         foreach (Worker worker in _workers)
         {
-            steps += Volatile.Read(ref worker.Tally.CompletedSteps);
-            episodes += Volatile.Read(ref worker.Tally.CompletedEpisodes);
+            // the reverse of the order a completion writes them (steps, episodes, then in flight), so an episode that
+            // ends meanwhile is counted once or twice, never left out: the limiter can only be more cautious
             inFlight += Volatile.Read(ref worker.Tally.InFlight);
+            episodes += Volatile.Read(ref worker.Tally.CompletedEpisodes);
+            steps += Volatile.Read(ref worker.Tally.CompletedSteps);
         }
 
         return (steps, episodes, inFlight);
     }
 
-    // One thread's loop: K slots in lockstep, one batched policy call per step over the live ones.
+    // One thread's loop: K slots in lockstep, one batched policy call per step over the live ones. A slot the limiter
+    // turned down stays idle, and the idle slots claim again after a step in which an episode ended (the limiter's
+    // estimate has then changed), so an early cautious estimate does not cap the rows for the rest of the call.
     private void Work(int w)
     {
         Worker worker = _workers[w];
@@ -369,6 +373,7 @@ public sealed class Sampler
             live += worker.Slots[k].Episode >= 0 ? 1 : 0; // claimed by Run
         }
 
+        int idle = _perThread - live;
         while (live > 0)
         {
             int rows = 0;
@@ -384,19 +389,36 @@ public sealed class Sampler
             }
 
             Act(worker, policy, rows);
+            bool ended = false;
             for (int r = 0; r < rows; r++)
             {
                 Slot slot = worker.Slots[worker.Live[r]];
-                if (slot.Episode < 0)
+                if (slot.Episode >= 0 && StepSlot(worker, slot, worker.Actions.AsSpan(r * width, width), worker.LogProbabilities[r]))
                 {
-                    live--; // failed while acting
                     continue;
                 }
 
-                if (!StepSlot(worker, slot, worker.Actions.AsSpan(r * width, width), worker.LogProbabilities[r]) && !TryStart(worker, slot))
+                ended = true; // ended, or failed while acting or stepping
+                if (!TryStart(worker, slot))
                 {
-                    live--;
+                    (live, idle) = (live - 1, idle + 1);
                 }
+            }
+
+            for (int k = 0; ended && idle > 0 && k < _perThread; k++)
+            {
+                Slot slot = worker.Slots[k];
+                if (slot.Episode >= 0)
+                {
+                    continue;
+                }
+
+                if (!TryStart(worker, slot))
+                {
+                    break; // the limiter says no for every slot alike
+                }
+
+                (live, idle) = (live + 1, idle - 1);
             }
         }
     }

@@ -83,6 +83,7 @@ public class MatrixKernelTests
             .Concat(Enumerable.Range(0, MaxLength + 1).Select(k => (M: 7, K: k, N: 33)))
             .Concat(OddShapes.Select(s => (s.M, K: s.N, s.N)))
             .Concat(OddShapes.Select(s => (M: s.N, K: 300, N: s.M)))
+            .Concat(new[] { 1, 2, 3 }.SelectMany(m => new[] { 19, 35, 67, 131 }.Select(n => (M: m, K: 300, N: n)))) // one to three rows: eight registers of columns, a remainder, two inner blocks
             .Append((M: 13, K: 64, N: 64));
         foreach ((int m, int k, int n) in shapes)
         {
