@@ -34,6 +34,7 @@ public class Policy
     private static int t_nextRow;
 
     private readonly double[] _theta;
+    private readonly Action<PolicyWorkspace.Lane> _scoreLane, _entropyLane; // made once: a wave of chunks allocates nothing
 
     /// <summary>Composes <paramref name="head"/> with <paramref name="approximator"/> and initialises θ from <paramref name="seed"/>.</summary>
     /// <exception cref="ArgumentException">The approximator's output size is not the head's input size.</exception>
@@ -57,6 +58,7 @@ public class Policy
         _theta = new double[count];
         approximator.Initialize(_theta.AsSpan(0, approximator.ParameterCount), new Random(seed));
         head.InitializeParameters(_theta.AsSpan(approximator.ParameterCount));
+        (_scoreLane, _entropyLane) = (ScoreLane, EntropyLane);
     }
 
     /// <summary>The approximator f(s; θ_f) whose outputs feed the head.</summary>
@@ -342,7 +344,7 @@ public class Policy
                 workspace.Lanes[lane].Load(count, observations.Slice(start * n, count * n), kind == GradientKind.Score ? ActionRows(start, count, actions, indices, workspace) : default, weights.Slice(start, count));
             }
 
-            workspace.RunLanes(lanes, kind == GradientKind.Score ? ScoreLane : EntropyLane);
+            workspace.RunLanes(lanes, kind == GradientKind.Score ? _scoreLane : _entropyLane);
             for (int lane = 0; lane < lanes; lane++)
             {
                 Add(workspace.Lanes[lane].Workspace.Partial, gradient);

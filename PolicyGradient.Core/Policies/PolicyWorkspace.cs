@@ -1,4 +1,5 @@
 using PolicyGradient.Approximators;
+using PolicyGradient.Numerics;
 
 namespace PolicyGradient.Policies;
 
@@ -14,6 +15,7 @@ namespace PolicyGradient.Policies;
 public sealed class PolicyWorkspace
 {
     private readonly Action<int> _runLane;
+    private readonly LaneRunner? _runner;
     private Action<Lane>? _laneWork;
 
     internal PolicyWorkspace(Policy owner, int capacity, int threads)
@@ -33,6 +35,7 @@ public sealed class PolicyWorkspace
         }
 
         _runLane = t => _laneWork!(Lanes[t]);
+        _runner = threads == 1 ? null : new LaneRunner(threads);
     }
 
     /// <summary>Rows processed per piece.</summary>
@@ -66,12 +69,7 @@ public sealed class PolicyWorkspace
         _laneWork = work;
         try
         {
-            Parallel.For(0, lanes, new ParallelOptions { MaxDegreeOfParallelism = lanes }, _runLane);
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
-        {
-            // the first lane's failure, as one thread would meet it
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+            _runner!.Run(lanes, _runLane); // rethrows the lowest failing lane's exception, as one thread would meet it
         }
         finally
         {

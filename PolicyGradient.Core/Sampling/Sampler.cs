@@ -35,6 +35,7 @@ public sealed class Sampler
     private readonly List<Slot> _slots = [];
     private readonly HashSet<TaskEnvironment> _instances = new(ReferenceEqualityComparer.Instance);
     private readonly Action<int> _work;
+    private readonly LaneRunner? _runner; // the threads past the caller's, kept between calls
     private int[] _owner = [], _localIndex = [];
     private Claims _claims; // the one counter every thread writes, alone on its cache line
 
@@ -73,6 +74,7 @@ public sealed class Sampler
         _workers[0].Slots.Add(NewSlot(Task));
         EnsureInstances(1); // one instance per thread now; the rest of K on the first call that needs them
         _work = Work;
+        _runner = _workers.Length == 1 ? null : new LaneRunner(_workers.Length);
     }
 
     /// <summary>Threads used per call.</summary>
@@ -198,13 +200,13 @@ public sealed class Sampler
                 }
             }
 
-            if (_workers.Length == 1)
+            if (_runner is null)
             {
                 Work(0);
             }
             else
             {
-                Parallel.For(0, _workers.Length, new ParallelOptions { MaxDegreeOfParallelism = _workers.Length }, _work);
+                _runner.Run(_workers.Length, _work);
             }
         }
         finally

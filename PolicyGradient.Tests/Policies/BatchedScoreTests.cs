@@ -36,4 +36,23 @@ public class BatchedScoreTests
         Run();
         Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
     }
+
+    /// <summary>A workspace for two threads keeps its lane threads between waves, so a batched score allocates nothing on the calling thread either.</summary>
+    [Test]
+    public void Steady_state_scores_on_two_threads_allocate_nothing()
+    {
+        var softmax = SoftmaxPolicy.Mlp(4, [64, 64], 2, seed: 1);
+        PolicyWorkspace workspace = softmax.CreateWorkspace(256, threads: 2);
+        var random = new Random(3);
+        double[] observations = TestData.Uniform(random, 2000 * 4), weights = TestData.Uniform(random, 2000), gradient = new double[softmax.ParameterCount];
+        int[] actions = Enumerable.Range(0, 2000).Select(i => i % 2).ToArray();
+        for (int warmUp = 0; warmUp < 5; warmUp++)
+        {
+            softmax.AccumulateScores(observations, actions, weights, gradient, workspace);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        softmax.AccumulateScores(observations, actions, weights, gradient, workspace);
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+    }
 }
