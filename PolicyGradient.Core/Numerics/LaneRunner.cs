@@ -8,15 +8,14 @@ namespace PolicyGradient.Numerics;
 /// stay with it. Between runs those threads spin for <see cref="SpinMicroseconds"/> before they sleep, so runs that
 /// follow each other closely (a sampler's calls, a batched gradient's waves of chunks) start without a thread-pool
 /// wake-up — measured at 0.3–0.5 ms on the development VM — and a run allocates nothing. A failing lane's exception
-/// is rethrown after every lane has finished (the lowest failing lane's). One run at a time. The threads are
-/// background threads and end when the runner is collected.
+/// is rethrown after every lane has finished (the lowest failing lane's). One run at a time: a second run while one is
+/// in progress — from another thread or from inside a lane — is refused. The threads are background threads and end
+/// when the runner is collected.
 /// </summary>
 internal sealed class LaneRunner
 {
     /// <summary>How long an idle lane thread spins for the next run before it sleeps.</summary>
     public const int SpinMicroseconds = 200;
-
-    private static int s_liveThreads;
 
     private readonly Gang _gang;
 
@@ -24,38 +23,33 @@ internal sealed class LaneRunner
     public LaneRunner(int lanes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(lanes, 2);
-        _gang = new Gang(lanes);
+        var gang = new Gang(lanes); // what the threads capture: never the runner
+        var threads = new Thread[lanes - 1];
         for (int lane = 1; lane < lanes; lane++)
         {
             int index = lane;
-            Gang gang = _gang; // the thread must not capture the runner
-            Interlocked.Increment(ref s_liveThreads);
-            new Thread(() =>
-            {
-                try
-                {
-                    gang.Serve(index);
-                }
-                finally
-                {
-                    Interlocked.Decrement(ref s_liveThreads);
-                }
-            }) { IsBackground = true, Name = "PolicyGradient lane " + index }.Start();
+            threads[lane - 1] = new Thread(() => gang.Serve(index)) { IsBackground = true, Name = "PolicyGradient lane " + index };
+            threads[lane - 1].UnsafeStart(); // no execution context: nothing of the creator's is kept alive
         }
+
+        (_gang, Threads) = (gang, threads);
     }
 
-    ~LaneRunner() => _gang.Stop();
+    ~LaneRunner() => _gang?.Stop(); // null when the constructor threw
 
-    /// <summary>Lane threads of all runners that have not yet ended.</summary>
-    public static int LiveThreads => Volatile.Read(ref s_liveThreads);
+    /// <summary>The lane threads (lanes 1 … L − 1).</summary>
+    public IReadOnlyList<Thread> Threads { get; }
 
     /// <summary>The number of lanes, the calling thread's included.</summary>
     public int Lanes => _gang.Lanes;
 
     /// <summary>Runs <paramref name="work"/>(lane) for lane in [0, <paramref name="count"/>), count ≤ <see cref="Lanes"/>, and returns when all have finished.</summary>
+    /// <exception cref="InvalidOperationException">A run is in progress.</exception>
     public void Run(int count, Action<int> work)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Lanes);
+        ArgumentNullException.ThrowIfNull(work);
         _gang.Run(count, work);
         GC.KeepAlive(this); // the finalizer must not stop the threads during a run
     }
@@ -66,18 +60,22 @@ internal sealed class LaneRunner
         private readonly object _sync = new();
         private readonly Exception?[] _failures = new Exception?[lanes];
         private Action<int>? _work;
-        private int _count, _generation, _pending;
+        private int _count, _generation, _pending, _running;
         private bool _stopped;
 
         public int Lanes { get; } = lanes;
 
         public void Run(int count, Action<int> work)
         {
-            Array.Clear(_failures);
+            if (Interlocked.Exchange(ref _running, 1) != 0)
+            {
+                throw new InvalidOperationException("A lane run is already in progress; runs cannot overlap or nest.");
+            }
+
             (_work, _count, _pending) = (work, count, Lanes - 1);
             lock (_sync)
             {
-                _generation++; // publishes the fields above to the lanes
+                Interlocked.Increment(ref _generation); // a full fence: publishes the fields above to the lanes
                 Monitor.PulseAll(_sync);
             }
 
@@ -94,12 +92,12 @@ internal sealed class LaneRunner
             }
 
             _work = null;
-            foreach (Exception? failure in _failures)
+            Exception? first = Array.Find(_failures, f => f is not null);
+            Array.Clear(_failures); // hold no exception (nor what it references) between runs
+            Volatile.Write(ref _running, 0);
+            if (first is not null)
             {
-                if (failure is not null)
-                {
-                    ExceptionDispatchInfo.Throw(failure);
-                }
+                ExceptionDispatchInfo.Throw(first);
             }
         }
 
@@ -134,7 +132,7 @@ internal sealed class LaneRunner
                     return;
                 }
 
-                seen = Volatile.Read(ref _generation);
+                seen = Volatile.Read(ref _generation); // runs never overlap, so this is the run just announced
                 Execute(lane);
                 if (Interlocked.Decrement(ref _pending) == 0)
                 {

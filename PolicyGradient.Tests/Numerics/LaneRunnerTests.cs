@@ -78,20 +78,45 @@ public class LaneRunnerTests
     [Test]
     public void The_lane_threads_end_when_the_runner_is_collected()
     {
-        int baseline = LaneRunner.LiveThreads;
-        StartAndDrop(5);
-        Assert.That(LaneRunner.LiveThreads, Is.GreaterThanOrEqualTo(baseline + 4));
+        (IReadOnlyList<Thread> threads, WeakReference runner) = StartAndDrop(5);
+        Assert.That(threads, Has.Count.EqualTo(4));
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (LaneRunner.LiveThreads > baseline && DateTime.UtcNow < deadline)
+        while (threads.Any(t => t.IsAlive) && DateTime.UtcNow < deadline)
         {
             GC.Collect();
             GC.WaitForPendingFinalizers();
-            Thread.Sleep(10);
+            threads.FirstOrDefault(t => t.IsAlive)?.Join(10);
         }
 
-        Assert.That(LaneRunner.LiveThreads, Is.LessThanOrEqualTo(baseline));
+        Assert.Multiple(() =>
+        {
+            Assert.That(runner.IsAlive, Is.False, "the runner was collected");
+            Assert.That(threads.Where(t => t.IsAlive), Is.Empty, "its threads ended");
+        });
     }
 
+    [Test]
+    public void A_run_inside_a_run_is_refused_and_the_runner_stays_usable()
+    {
+        var runner = new LaneRunner(2);
+        Assert.Throws<InvalidOperationException>(() => runner.Run(2, lane =>
+        {
+            if (lane == 0)
+            {
+                runner.Run(1, _ => { });
+            }
+        }));
+        int ran = 0;
+        runner.Run(2, _ => Interlocked.Increment(ref ran));
+        Assert.That(ran, Is.EqualTo(2));
+    }
+
+    // The runner's threads and a weak reference to it; the runner itself is dropped here.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static void StartAndDrop(int lanes) => new LaneRunner(lanes).Run(lanes, _ => { });
+    private static (IReadOnlyList<Thread> Threads, WeakReference Runner) StartAndDrop(int lanes)
+    {
+        var runner = new LaneRunner(lanes);
+        runner.Run(lanes, _ => { });
+        return (runner.Threads, new WeakReference(runner));
+    }
 }
