@@ -8,33 +8,34 @@ namespace PolicyGradient.Approximators;
 /// then b: [Out]. Forward and backward over B rows (a single row is B = 1). Input-major storage lets every product the
 /// forward pass needs run vectorised across outputs straight from θ, for one row as for many; only the input
 /// gradient packs W = W̃ᵀ, and only for batches (see <see cref="Kernels.LinearInputGradientBatched"/>).
-/// Constructed only through <see cref="Create"/>, which checks the sizes in 64 bits, so the int products below cannot
-/// overflow.
+/// Constructed only through <see cref="Create"/>, which computes Out·In in 64 bits and checks it once, so no size below
+/// is a product.
 /// </summary>
-internal readonly record struct DenseLayer(int Offset, int In, int Out)
+internal readonly record struct DenseLayer(int Offset, int In, int Out, int WeightCount)
 {
     /// <summary>Number of parameters: Out·In weights and Out biases.</summary>
-    public int ParameterCount => (Out * In) + Out;
+    public int ParameterCount => WeightCount + Out;
 
     /// <summary>Doubles of scratch the batched backward kernels need (W or dW packing): Out·In.</summary>
-    public int ScratchLength => Out * In;
+    public int ScratchLength => WeightCount;
 
     /// <summary>A layer at <paramref name="offset"/>; throws unless offset + Out·In + Out ≤ <see cref="ApproximatorLimits.MaxParameterCount"/>.</summary>
     public static DenseLayer Create(long offset, int inputSize, int outputSize, string paramName)
     {
-        ApproximatorLimits.CheckParameterCount(offset + ((long)outputSize * inputSize) + outputSize, paramName);
-        return new DenseLayer((int)offset, inputSize, outputSize);
+        long weights = (long)outputSize * inputSize;
+        ApproximatorLimits.CheckParameterCount(offset + weights + outputSize, paramName);
+        return new DenseLayer((int)offset, inputSize, outputSize, (int)weights);
     }
 
     /// <summary>W̃ = Wᵀ: [In, Out].</summary>
-    public ReadOnlySpan<double> Weights(ReadOnlySpan<double> theta) => theta.Slice(Offset, Out * In);
+    public ReadOnlySpan<double> Weights(ReadOnlySpan<double> theta) => theta.Slice(Offset, WeightCount);
 
-    public ReadOnlySpan<double> Bias(ReadOnlySpan<double> theta) => theta.Slice(Offset + (Out * In), Out);
+    public ReadOnlySpan<double> Bias(ReadOnlySpan<double> theta) => theta.Slice(Offset + WeightCount, Out);
 
     /// <summary>W̃ = Wᵀ: [In, Out].</summary>
-    public Span<double> Weights(Span<double> theta) => theta.Slice(Offset, Out * In);
+    public Span<double> Weights(Span<double> theta) => theta.Slice(Offset, WeightCount);
 
-    public Span<double> Bias(Span<double> theta) => theta.Slice(Offset + (Out * In), Out);
+    public Span<double> Bias(Span<double> theta) => theta.Slice(Offset + WeightCount, Out);
 
     /// <summary>
     /// W_jk ~ U(−bound, bound) drawn for j (output) then k (input) ascending, b = 0. The caller chooses the bound
