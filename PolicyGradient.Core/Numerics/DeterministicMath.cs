@@ -103,6 +103,7 @@ public static class DeterministicMath
         where TV : struct => TS.ShiftLeft(TS.IntegerSubtract(t, TS.Bits(MagicBits - 1023)), 52);
 
     /// <summary>eˣ lane by lane (see <see cref="Exp(double)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TV Exp<TS, TV>(TV x)
         where TS : struct, ISimd<TV>
         where TV : struct
@@ -117,6 +118,7 @@ public static class DeterministicMath
     }
 
     /// <summary>eˣ − 1 lane by lane (see <see cref="ExpM1(double)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TV ExpM1<TS, TV>(TV x)
         where TS : struct, ISimd<TV>
         where TV : struct
@@ -140,6 +142,7 @@ public static class DeterministicMath
     }
 
     /// <summary>ln x lane by lane (see <see cref="Log(double)"/>): fdlibm's e_log.c, branch-free.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TV Log<TS, TV>(TV x)
         where TS : struct, ISimd<TV>
         where TV : struct
@@ -174,6 +177,7 @@ public static class DeterministicMath
     }
 
     /// <summary>ln(1 + x) lane by lane (see <see cref="Log1P(double)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TV Log1P<TS, TV>(TV x)
         where TS : struct, ISimd<TV>
         where TV : struct
@@ -188,6 +192,7 @@ public static class DeterministicMath
     }
 
     /// <summary>tanh x lane by lane (see <see cref="Tanh(double)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TV Tanh<TS, TV>(TV x)
         where TS : struct, ISimd<TV>
         where TV : struct
@@ -203,6 +208,7 @@ public static class DeterministicMath
     }
 
     /// <summary>softplus(x) = ln(1 + eˣ) lane by lane (see <see cref="Softplus(double)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TV Softplus<TS, TV>(TV x)
         where TS : struct, ISimd<TV>
         where TV : struct

@@ -97,8 +97,8 @@ public static partial class Kernels
 }
 
 /// <summary>
-/// Y: [B, M] = X: [B, N] · W̃: [N, M] + b (see <see cref="Kernels.LinearForwardBatched"/>): Y = b row by row, then
-/// Y += X W̃ as one matrix product, vectorised across the outputs of each row.
+/// Y: [B, M] = X: [B, N] · W̃: [N, M] + b (see <see cref="Kernels.LinearForwardBatched"/>): one matrix product whose
+/// chains start from the bias, vectorised across the outputs of each row.
 /// </summary>
 internal readonly ref struct LinearForwardKernel(int batch, int n, ReadOnlySpan<double> x, ReadOnlySpan<double> wT, ReadOnlySpan<double> b, Span<double> y) : IWidthKernel
 {
@@ -109,13 +109,7 @@ internal readonly ref struct LinearForwardKernel(int batch, int n, ReadOnlySpan<
         where TS : struct, ISimd<TV>
         where TV : struct
     {
-        int m = _b.Length;
-        for (int r = 0; r < batch; r++)
-        {
-            _b.CopyTo(_y.Slice(r * m, m));
-        }
-
-        new MatMulKernel(batch, n, m, _x, false, _wT, _y).Run<TS, TV>();
+        new MatMulKernel(batch, n, _b.Length, _x, false, _wT, _y, MatMulStart.Row, _b).Run<TS, TV>();
     }
 }
 
@@ -195,7 +189,7 @@ internal readonly ref struct LinearWeightGradientKernel(int batch, int n, ReadOn
 
 /// <summary>
 /// X̄: [B, N] = Ȳ: [B, M] · W̃ᵀ (see <see cref="Kernels.LinearInputGradientBatched"/>). Few rows: one <c>Gemv</c> per row
-/// over the rows of W̃, from zero (no packing); otherwise X̄ = 0, then X̄ += Ȳ W with W = W̃ᵀ: [M, N] packed in scratch.
+/// over the rows of W̃, from zero (no packing); otherwise X̄ = Ȳ W from zero, with W = W̃ᵀ: [M, N] packed in scratch.
 /// Both form the same chains.
 /// </summary>
 internal readonly ref struct LinearInputGradientKernel(int batch, int n, ReadOnlySpan<double> yBar, ReadOnlySpan<double> wT, Span<double> xBar, Span<double> scratch) : IWidthKernel
@@ -220,7 +214,6 @@ internal readonly ref struct LinearInputGradientKernel(int batch, int n, ReadOnl
 
         Span<double> w = _scratch[..(m * n)];
         Kernels.Transpose(_wT, n, m, w);
-        _xBar.Clear();
-        new MatMulKernel(batch, m, n, _yBar, false, w, _xBar).Run<TS, TV>();
+        new MatMulKernel(batch, m, n, _yBar, false, w, _xBar, MatMulStart.Zero).Run<TS, TV>();
     }
 }

@@ -56,13 +56,31 @@ internal readonly struct Size6 : IBlockSize
     public static int Value => 6;
 }
 
-/// <summary>C: [m, n] += op(A): [m, k] · B: [k, n] (see <see cref="Kernels.MatMulAccumulate"/>); shapes already checked.</summary>
-internal readonly ref struct MatMulKernel(int m, int k, int n, ReadOnlySpan<double> a, bool transposeA, ReadOnlySpan<double> b, Span<double> c) : IWidthKernel
+/// <summary>Where the chains of a <see cref="MatMulKernel"/> start.</summary>
+internal enum MatMulStart
+{
+    /// <summary>From C itself: C ← C + op(A) B.</summary>
+    Accumulate,
+
+    /// <summary>From one row s: [n], the same for every row of C (a bias): C ← 1·sᵀ + op(A) B.</summary>
+    Row,
+
+    /// <summary>From +0: C ← op(A) B, C's old contents ignored.</summary>
+    Zero,
+}
+
+/// <summary>
+/// C: [m, n] ← S + op(A): [m, k] · B: [k, n] (see <see cref="Kernels.MatMulAccumulate"/>), where the start S is C
+/// itself, a row repeated (<paramref name="startRow"/>, a bias) or zero (<see cref="MatMulStart"/>); shapes already
+/// checked. Starting the registers from the bias or from zero gives the bits that copying it into C first and
+/// accumulating would, without the pass over C.
+/// </summary>
+internal readonly ref struct MatMulKernel(int m, int k, int n, ReadOnlySpan<double> a, bool transposeA, ReadOnlySpan<double> b, Span<double> c, MatMulStart start = MatMulStart.Accumulate, ReadOnlySpan<double> startRow = default) : IWidthKernel
 {
     /// <summary>Rows of the inner dimension processed per cache block (a 128×32 panel of B is 32 KiB: L1).</summary>
     private const int InnerBlock = 128;
 
-    private readonly ReadOnlySpan<double> _a = a, _b = b;
+    private readonly ReadOnlySpan<double> _a = a, _b = b, _startRow = startRow;
     private readonly Span<double> _c = c;
 
     private nint RowStride => transposeA ? 1 : k;   // distance between op(A)[i, p] and op(A)[i + 1, p]
@@ -76,12 +94,53 @@ internal readonly ref struct MatMulKernel(int m, int k, int n, ReadOnlySpan<doub
         where TS : struct, ISimd<TV>
         where TV : struct
     {
+        if (k == 0)
+        {
+            StartWithoutTerms();
+            return;
+        }
+
         for (int p0 = 0; p0 < k; p0 += InnerBlock)
         {
             int kc = Math.Min(InnerBlock, k - p0);
             int j = Panel<TS, TV>(p0, kc, 0);
             Panel<SimdScalar, double>(p0, kc, j);
         }
+    }
+
+    // An empty inner dimension: C is its start.
+    private void StartWithoutTerms()
+    {
+        for (int i = 0; i < m && start != MatMulStart.Accumulate; i++)
+        {
+            Span<double> row = _c.Slice(i * n, n);
+            if (start == MatMulStart.Row)
+            {
+                _startRow.CopyTo(row);
+            }
+            else
+            {
+                row.Clear();
+            }
+        }
+    }
+
+    // Where the chains of C[i, j..] start in the inner block at p0: C itself after the first block; returns the
+    // start of row i and sets the distance between consecutive rows' starts (0 for a repeated row) and whether the
+    // start is zero (the returned reference is then unused).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref double StartOf(int p0, int i, int j, out nint stride, out bool zero)
+    {
+        MatMulStart mode = p0 == 0 ? start : MatMulStart.Accumulate;
+        zero = mode == MatMulStart.Zero;
+        if (mode == MatMulStart.Row)
+        {
+            stride = 0;
+            return ref Unsafe.Add(ref MemoryMarshal.GetReference(_startRow), j);
+        }
+
+        stride = n;
+        return ref Unsafe.Add(ref MemoryMarshal.GetReference(_c), ((nint)i * n) + j);
     }
 
     // Columns j0.. of C over the inner block [p0, p0 + kc) in whole registers of TS; returns the first column left.
@@ -138,17 +197,20 @@ internal readonly ref struct MatMulKernel(int m, int k, int n, ReadOnlySpan<doub
         int i = 0;
         for (; i + 6 <= m; i += 6)
         {
-            Block<TS, TV, Size6, TC>(ref Unsafe.Add(ref ap, i * rs), rs, ps, ref bp, n, ref Unsafe.Add(ref c0, (nint)i * n), n, kc);
+            ref double s = ref StartOf(p0, i, j, out nint ls, out bool zero);
+            Block<TS, TV, Size6, TC>(ref Unsafe.Add(ref ap, i * rs), rs, ps, ref bp, n, ref Unsafe.Add(ref c0, (nint)i * n), n, ref s, ls, zero, kc);
         }
 
         for (; i + 4 <= m; i += 4)
         {
-            Block<TS, TV, Size4, TC>(ref Unsafe.Add(ref ap, i * rs), rs, ps, ref bp, n, ref Unsafe.Add(ref c0, (nint)i * n), n, kc);
+            ref double s = ref StartOf(p0, i, j, out nint ls, out bool zero);
+            Block<TS, TV, Size4, TC>(ref Unsafe.Add(ref ap, i * rs), rs, ps, ref bp, n, ref Unsafe.Add(ref c0, (nint)i * n), n, ref s, ls, zero, kc);
         }
 
         for (; i < m; i++)
         {
-            Block<TS, TV, Size1, TC>(ref Unsafe.Add(ref ap, i * rs), rs, ps, ref bp, n, ref Unsafe.Add(ref c0, (nint)i * n), n, kc);
+            ref double s = ref StartOf(p0, i, j, out nint ls, out bool zero);
+            Block<TS, TV, Size1, TC>(ref Unsafe.Add(ref ap, i * rs), rs, ps, ref bp, n, ref Unsafe.Add(ref c0, (nint)i * n), n, ref s, ls, zero, kc);
         }
     }
 
@@ -163,8 +225,14 @@ internal readonly ref struct MatMulKernel(int m, int k, int n, ReadOnlySpan<doub
         ref double c = ref Unsafe.Add(ref MemoryMarshal.GetReference(_c), ((nint)i * n) + j);
         nint ps = InnerStride;
         nuint w = (nuint)TS.Count;
-        TV c0 = TS.Load(ref c, 0), c1 = TS.Load(ref c, w), c2 = TS.Load(ref c, 2 * w), c3 = TS.Load(ref c, 3 * w);
-        TV c4 = TS.Load(ref c, 4 * w), c5 = TS.Load(ref c, 5 * w), c6 = TS.Load(ref c, 6 * w), c7 = TS.Load(ref c, 7 * w);
+        ref double s0 = ref StartOf(p0, i, j, out _, out bool zero);
+        TV c0 = TS.Zero, c1 = TS.Zero, c2 = TS.Zero, c3 = TS.Zero, c4 = TS.Zero, c5 = TS.Zero, c6 = TS.Zero, c7 = TS.Zero;
+        if (!zero)
+        {
+            c0 = TS.Load(ref s0, 0); c1 = TS.Load(ref s0, w); c2 = TS.Load(ref s0, 2 * w); c3 = TS.Load(ref s0, 3 * w);
+            c4 = TS.Load(ref s0, 4 * w); c5 = TS.Load(ref s0, 5 * w); c6 = TS.Load(ref s0, 6 * w); c7 = TS.Load(ref s0, 7 * w);
+        }
+
         for (int p = 0; p < kc; p++)
         {
             ref double bRow = ref Unsafe.Add(ref b, (nint)p * n);
@@ -183,10 +251,11 @@ internal readonly ref struct MatMulKernel(int m, int k, int n, ReadOnlySpan<doub
         TS.Store(c4, ref c, 4 * w); TS.Store(c5, ref c, 5 * w); TS.Store(c6, ref c, 6 * w); TS.Store(c7, ref c, 7 * w);
     }
 
-    // c[0..R, 0..C registers) ← fma(a[r·rs + p·ps], b[p·ldb, ·], c) for p ascending: R·C accumulators, C loads and R
-    // broadcasts per R·C fused multiply-adds. R and C are JIT-time constants, so the unused accumulators vanish.
+    // c[0..R, 0..C registers) ← start + Σ_p a[r·rs + p·ps]·b[p·ldb, ·], one fused multiply-add per p ascending, where
+    // row r's start is start[r·lds, ·] (lds = 0: one row for all), or +0 when zero: R·C accumulators, C loads and
+    // R broadcasts per R·C fused multiply-adds. R and C are JIT-time constants, so the unused accumulators vanish.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block<TS, TV, TR, TC>(ref double a, nint rs, nint ps, ref double b, nint ldb, ref double c, nint ldc, int kc)
+    private static void Block<TS, TV, TR, TC>(ref double a, nint rs, nint ps, ref double b, nint ldb, ref double c, nint ldc, ref double start, nint lds, bool zero, int kc)
         where TS : struct, ISimd<TV>
         where TV : struct
         where TR : struct, IBlockSize
@@ -205,30 +274,39 @@ internal readonly ref struct MatMulKernel(int m, int k, int n, ReadOnlySpan<doub
         TV a30 = TS.Zero, a31 = TS.Zero, a32 = TS.Zero, a33 = TS.Zero;
         TV a40 = TS.Zero, a41 = TS.Zero, a42 = TS.Zero, a43 = TS.Zero;
         TV a50 = TS.Zero, a51 = TS.Zero, a52 = TS.Zero, a53 = TS.Zero;
-        a00 = TS.Load(ref c, 0);
-        if (cols > 1) { a01 = TS.Load(ref c, w1); }
-        if (cols > 2) { a02 = TS.Load(ref c, w2); }
-        if (cols > 3) { a03 = TS.Load(ref c, w3); }
-        if (rows > 1) { a10 = TS.Load(ref c1, 0); }
-        if (rows > 1 && cols > 1) { a11 = TS.Load(ref c1, w1); }
-        if (rows > 1 && cols > 2) { a12 = TS.Load(ref c1, w2); }
-        if (rows > 1 && cols > 3) { a13 = TS.Load(ref c1, w3); }
-        if (rows > 2) { a20 = TS.Load(ref c2, 0); }
-        if (rows > 2 && cols > 1) { a21 = TS.Load(ref c2, w1); }
-        if (rows > 2 && cols > 2) { a22 = TS.Load(ref c2, w2); }
-        if (rows > 2 && cols > 3) { a23 = TS.Load(ref c2, w3); }
-        if (rows > 3) { a30 = TS.Load(ref c3, 0); }
-        if (rows > 3 && cols > 1) { a31 = TS.Load(ref c3, w1); }
-        if (rows > 3 && cols > 2) { a32 = TS.Load(ref c3, w2); }
-        if (rows > 3 && cols > 3) { a33 = TS.Load(ref c3, w3); }
-        if (rows > 4) { a40 = TS.Load(ref c4, 0); }
-        if (rows > 4 && cols > 1) { a41 = TS.Load(ref c4, w1); }
-        if (rows > 4 && cols > 2) { a42 = TS.Load(ref c4, w2); }
-        if (rows > 4 && cols > 3) { a43 = TS.Load(ref c4, w3); }
-        if (rows > 5) { a50 = TS.Load(ref c5, 0); }
-        if (rows > 5 && cols > 1) { a51 = TS.Load(ref c5, w1); }
-        if (rows > 5 && cols > 2) { a52 = TS.Load(ref c5, w2); }
-        if (rows > 5 && cols > 3) { a53 = TS.Load(ref c5, w3); }
+        ref double start1 = ref rows > 1 ? ref Unsafe.Add(ref start, lds) : ref start; // start of row 1, used only when rows > 1
+        ref double start2 = ref rows > 2 ? ref Unsafe.Add(ref start1, lds) : ref start;
+        ref double start3 = ref rows > 3 ? ref Unsafe.Add(ref start2, lds) : ref start;
+        ref double start4 = ref rows > 4 ? ref Unsafe.Add(ref start3, lds) : ref start;
+        ref double start5 = ref rows > 5 ? ref Unsafe.Add(ref start4, lds) : ref start;
+        if (!zero)
+        {
+            a00 = TS.Load(ref start, 0);
+            if (cols > 1) { a01 = TS.Load(ref start, w1); }
+            if (cols > 2) { a02 = TS.Load(ref start, w2); }
+            if (cols > 3) { a03 = TS.Load(ref start, w3); }
+            if (rows > 1) { a10 = TS.Load(ref start1, 0); }
+            if (rows > 1 && cols > 1) { a11 = TS.Load(ref start1, w1); }
+            if (rows > 1 && cols > 2) { a12 = TS.Load(ref start1, w2); }
+            if (rows > 1 && cols > 3) { a13 = TS.Load(ref start1, w3); }
+            if (rows > 2) { a20 = TS.Load(ref start2, 0); }
+            if (rows > 2 && cols > 1) { a21 = TS.Load(ref start2, w1); }
+            if (rows > 2 && cols > 2) { a22 = TS.Load(ref start2, w2); }
+            if (rows > 2 && cols > 3) { a23 = TS.Load(ref start2, w3); }
+            if (rows > 3) { a30 = TS.Load(ref start3, 0); }
+            if (rows > 3 && cols > 1) { a31 = TS.Load(ref start3, w1); }
+            if (rows > 3 && cols > 2) { a32 = TS.Load(ref start3, w2); }
+            if (rows > 3 && cols > 3) { a33 = TS.Load(ref start3, w3); }
+            if (rows > 4) { a40 = TS.Load(ref start4, 0); }
+            if (rows > 4 && cols > 1) { a41 = TS.Load(ref start4, w1); }
+            if (rows > 4 && cols > 2) { a42 = TS.Load(ref start4, w2); }
+            if (rows > 4 && cols > 3) { a43 = TS.Load(ref start4, w3); }
+            if (rows > 5) { a50 = TS.Load(ref start5, 0); }
+            if (rows > 5 && cols > 1) { a51 = TS.Load(ref start5, w1); }
+            if (rows > 5 && cols > 2) { a52 = TS.Load(ref start5, w2); }
+            if (rows > 5 && cols > 3) { a53 = TS.Load(ref start5, w3); }
+        }
+
         for (int p = 0; p < kc; p++)
         {
             ref double bRow = ref Unsafe.Add(ref b, p * ldb);

@@ -87,6 +87,14 @@ internal ref struct BinaryKernel<TOp>(TOp op, ReadOnlySpan<double> x, ReadOnlySp
         ref double yr = ref MemoryMarshal.GetReference(_y);
         ref double dr = ref MemoryMarshal.GetReference(_destination);
         int n = _x.Length, width = TS.Count, i = 0;
+        for (; i + (2 * width) <= n; i += 2 * width)
+        {
+            TV a = op.Invoke<TS, TV>(TS.Load(ref xr, (nuint)i), TS.Load(ref yr, (nuint)i));
+            TV b = op.Invoke<TS, TV>(TS.Load(ref xr, (nuint)(i + width)), TS.Load(ref yr, (nuint)(i + width)));
+            TS.Store(a, ref dr, (nuint)i);
+            TS.Store(b, ref dr, (nuint)(i + width));
+        }
+
         for (; i + width <= n; i += width)
         {
             TS.Store(op.Invoke<TS, TV>(TS.Load(ref xr, (nuint)i), TS.Load(ref yr, (nuint)i)), ref dr, (nuint)i);

@@ -23,14 +23,16 @@ public class MatrixKernelTests
         Enumerable.Range(0, MaxLength + 1).Select(n => (rows, n)).Concat(OddShapes);
 
     // (B, N inputs, M outputs) of a layer: every output count and input count 1..257, odd shapes, one to nine rows and
-    // a large batch through 64×64, and a narrow output layer.
+    // a large batch through 64×64, a narrow output layer, and no inputs or no outputs (Y = b; X̄ = 0).
     private static IEnumerable<(int B, int N, int M)> LayerShapes() =>
         Enumerable.Range(1, MaxLength).Select(m => (B: 6, N: 11, M: m))
             .Concat(Enumerable.Range(1, MaxLength).Select(n => (B: 5, N: n, M: 40)))
             .Concat(OddShapes.Select(s => (B: 9, N: s.N, M: s.M)))
             .Concat(Enumerable.Range(1, 9).Select(b => (B: b, N: 64, M: 64)))
             .Append((B: 300, N: 64, M: 2))
-            .Append((B: 300, N: 64, M: 64));
+            .Append((B: 300, N: 64, M: 64))
+            .Append((B: 7, N: 0, M: 5))
+            .Append((B: 7, N: 5, M: 0));
 
     [Test]
     public void Gemv_equals_scalar_twin_bit_for_bit()
@@ -161,7 +163,9 @@ public class MatrixKernelTests
             .Concat(Enumerable.Range(1, 9).Select(b => (B: b, N: 64, M: 2)))
             .Append((B: 300, N: 4, M: 64))
             .Append((B: 300, N: 64, M: 2))
-            .Append((B: 300, N: 64, M: 64));
+            .Append((B: 300, N: 64, M: 64))
+            .Append((B: 7, N: 0, M: 5))
+            .Append((B: 7, N: 5, M: 0));
         foreach ((int batch, int n, int m) in shapes)
         {
             double[] yBar = Uniform(random, batch * m), x = Uniform(random, batch * n);
