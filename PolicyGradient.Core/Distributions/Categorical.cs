@@ -74,28 +74,81 @@ public sealed class Categorical : DistributionHead
     // weights: [A], scratch for w_b = exp(z_b − max z).
     private static int Sample(ReadOnlySpan<double> logits, Random random, Span<double> weights, out double logProbability)
     {
-        double max = Max(logits), total = 0;
+        double max = ShiftedLogits(logits, weights);
+        Kernels.Exp(weights, weights);
+        int a = Draw(weights, random);
+        logProbability = LogProbability(logits, a, max, DeterministicMath.Log(Kernels.Sum(weights)));
+        return a;
+    }
+
+    /// <summary>
+    /// Row by row as <see cref="Sample(ReadOnlySpan{double}, Random)"/> on each row with its generator (the same bits),
+    /// with the exponentials of the whole block taken in one vectorised pass of the deterministic exp and the
+    /// logarithms of the rows' sums in another.
+    /// </summary>
+    protected internal override void SampleRows(ReadOnlySpan<double> f, ReadOnlySpan<double> parameters, ReadOnlySpan<Random> randoms, Span<double> actions, Span<double> logProbabilities, Span<double> scratch, Span<double> rowScratch)
+    {
+        int a = InputSize, batch = randoms.Length;
+        Span<double> weights = scratch[..(batch * a)], logSums = rowScratch[..batch]; // weights: [B, A]
+        for (int r = 0; r < batch; r++)
+        {
+            ShiftedLogits(f.Slice(r * a, a), weights.Slice(r * a, a));
+        }
+
+        Kernels.Exp(weights, weights);
+        for (int r = 0; r < batch; r++)
+        {
+            ReadOnlySpan<double> w = weights.Slice(r * a, a);
+            actions[r] = Draw(w, randoms[r]);
+            logSums[r] = Kernels.Sum(w);
+        }
+
+        Kernels.Log(logSums, logSums);
+        for (int r = 0; r < batch; r++)
+        {
+            ReadOnlySpan<double> z = f.Slice(r * a, a);
+            logProbabilities[r] = LogProbability(z, (int)actions[r], Max(z), logSums[r]);
+        }
+    }
+
+    // shifted_b = z_b − max z (every entry ≤ 0, the largest exactly 0); returns max z.
+    private static double ShiftedLogits(ReadOnlySpan<double> logits, Span<double> shifted)
+    {
+        double max = Max(logits);
         for (int b = 0; b < logits.Length; b++)
         {
-            weights[b] = DeterministicMath.Exp(logits[b] - max);
-            total += weights[b];
+            shifted[b] = logits[b] - max;
+        }
+
+        return max;
+    }
+
+    // Inverts the cumulative distribution of the weights against one uniform draw u·Σ_b w_b (sums in index order).
+    private static int Draw(ReadOnlySpan<double> weights, Random random)
+    {
+        double total = 0;
+        foreach (double w in weights)
+        {
+            total += w;
         }
 
         double u = random.NextDouble() * total, cumulative = 0;
-        int a = logits.Length - 1;
-        for (int b = 0; b < logits.Length - 1; b++)
+        for (int b = 0; b < weights.Length - 1; b++)
         {
             cumulative += weights[b];
             if (u < cumulative)
             {
-                a = b;
-                break;
+                return b;
             }
         }
 
-        logProbability = double.IsFinite(max) ? logits[a] - (max + DeterministicMath.Log(Kernels.Sum(weights))) : LogProbability(logits, a);
-        return a;
+        return weights.Length - 1;
     }
+
+    // log π(a) = z_a − (max z + ln Σ_b w_b) from the ln of the weights' sum (in the order of Kernels.LogSumExp), so
+    // the bits of LogProbability(logits, a); that formula itself when max z is not finite.
+    private static double LogProbability(ReadOnlySpan<double> logits, int a, double max, double logSum) =>
+        double.IsFinite(max) ? logits[a] - (max + logSum) : LogProbability(logits, a);
 
     /// <summary>max_a z_a.</summary>
     private static double Max(ReadOnlySpan<double> z)

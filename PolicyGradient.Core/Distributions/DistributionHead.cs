@@ -57,6 +57,22 @@ public abstract class DistributionHead
     /// <summary>Draws a ~ π(·| f, φ) into <paramref name="action"/> and returns log π(a | f, φ).</summary>
     protected internal abstract double Sample(ReadOnlySpan<double> f, ReadOnlySpan<double> parameters, Random random, Span<double> action);
 
+    /// <summary>
+    /// Row by row over B rows, rows ascending: row r draws a_r ~ π(·| f_r, φ) with <paramref name="randoms"/>[r] into
+    /// actions[r] and writes log π(a_r | f_r, φ), the bits of <see cref="Sample"/> on that row with that generator.
+    /// f: [B, m]; actions: [B, Width]; logProbabilities: [B]; <paramref name="scratch"/>: [B, m] and
+    /// <paramref name="rowScratch"/>: [B] are the head's to overwrite. A head may override this with a vectorised pass
+    /// that gives the same bits.
+    /// </summary>
+    protected internal virtual void SampleRows(ReadOnlySpan<double> f, ReadOnlySpan<double> parameters, ReadOnlySpan<Random> randoms, Span<double> actions, Span<double> logProbabilities, Span<double> scratch, Span<double> rowScratch)
+    {
+        int m = InputSize, w = Actions.Width;
+        for (int r = 0; r < randoms.Length; r++)
+        {
+            logProbabilities[r] = Sample(f.Slice(r * m, m), parameters, randoms[r], actions.Slice(r * w, w));
+        }
+    }
+
     /// <summary>Writes the most probable action (greedy, mean or mode, as the head documents).</summary>
     protected internal abstract void Mode(ReadOnlySpan<double> f, ReadOnlySpan<double> parameters, Span<double> action);
 

@@ -139,15 +139,12 @@ public class Policy
             ArgumentNullException.ThrowIfNull(random, nameof(randoms));
         }
 
-        int n = ObservationSize, w = ActionWidth, m = Approximator.OutputSize;
+        int n = ObservationSize, w = ActionWidth;
         for (int start = 0; start < rows; start += workspace.Capacity)
         {
             int batch = Math.Min(workspace.Capacity, rows - start);
             ReadOnlySpan<double> f = ForwardChunk(batch, observations.Slice(start * n, batch * n), workspace); // [B, m]
-            for (int r = 0; r < batch; r++)
-            {
-                logProbabilities[start + r] = Head.Sample(f.Slice(r * m, m), HeadParameters, randoms[start + r], actions.Slice((start + r) * w, w));
-            }
+            Head.SampleRows(f, HeadParameters, randoms.Slice(start, batch), actions.Slice(start * w, batch * w), logProbabilities.Slice(start, batch), workspace.OutputGradients, workspace.IndexRows);
         }
     }
 

@@ -154,6 +154,41 @@ public class PolicyContractTests
         AssertSampleReturnsLogProbability(policy, random);
     }
 
+    /// <summary>
+    /// The batched sample gives row r the action and log π that the single-row sample draws at s_r with the same
+    /// generator state, bit for bit: across chunks of the workspace (37 rows, capacity 8) for every head, and with 100
+    /// actions (the softmax head's vectorised pass beside its rented single-row weights).
+    /// </summary>
+    [TestCaseSource(nameof(Cases))]
+    public void Batched_sample_draws_the_single_row_actions_and_log_probabilities_bit_for_bit(PolicyCase policyCase) =>
+        AssertBatchedSampleEqualsSingleRows(policyCase.Build(3), 37);
+
+    /// <inheritdoc cref="Batched_sample_draws_the_single_row_actions_and_log_probabilities_bit_for_bit"/>
+    [Test]
+    public void Batched_sample_draws_the_single_row_actions_and_log_probabilities_bit_for_bit_with_many_actions()
+    {
+        Policy policy = SoftmaxPolicy.Linear(3, 100, seed: 4);
+        TestData.Uniform(new Random(6), policy.ParameterCount, -3, 3).CopyTo(policy.Parameters);
+        AssertBatchedSampleEqualsSingleRows(policy, 37);
+    }
+
+    private static void AssertBatchedSampleEqualsSingleRows(Policy policy, int rows)
+    {
+        int n = policy.ObservationSize, w = policy.ActionWidth;
+        double[] observations = TestData.Uniform(new Random(7), rows * n, -2, 2);
+        Random[] randoms = Enumerable.Range(0, rows).Select(r => new Random(100 + r)).ToArray();
+        double[] actions = new double[rows * w], logProbabilities = new double[rows];
+        policy.Sample(observations, randoms, actions, logProbabilities, policy.CreateWorkspace(8));
+        double[] singleActions = new double[rows * w], singleLogProbabilities = new double[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            singleLogProbabilities[r] = policy.Sample(observations.AsSpan(r * n, n), new Random(100 + r), singleActions.AsSpan(r * w, w));
+        }
+
+        Assert.That(Bits(actions), Is.EqualTo(Bits(singleActions)));
+        Assert.That(Bits(logProbabilities), Is.EqualTo(Bits(singleLogProbabilities)));
+    }
+
     private static void AssertSampleReturnsLogProbability(Policy policy, Random random)
     {
         var action = new double[policy.ActionWidth];

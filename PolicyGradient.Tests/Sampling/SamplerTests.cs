@@ -161,9 +161,7 @@ public class SamplerTests
         TrajectoryBatch batch = sampler.CreateBatch();
         sampler.SampleEpisodes(policy, 20, 1, batch);
         sampler.SampleEpisodes(policy, 20, 2, batch);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        sampler.SampleEpisodes(policy, 20, 1, batch);
-        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+        Assert.That(TestData.SteadyStateAllocation(() => sampler.SampleEpisodes(policy, 20, 1, batch)), Is.Zero);
     }
 
     [Test]
