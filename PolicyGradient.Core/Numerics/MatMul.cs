@@ -80,6 +80,9 @@ internal readonly ref struct MatMulKernel(int m, int k, int n, ReadOnlySpan<doub
     /// <summary>Rows of the inner dimension processed per cache block (a 128×32 panel of B is 32 KiB: L1).</summary>
     private const int InnerBlock = 128;
 
+    /// <summary>Inner-dimension steps packed at a time for narrow columns: Aᵀ [32, 32] is 8 KiB of stack.</summary>
+    private const int NarrowDepth = 32;
+
     private readonly ReadOnlySpan<double> _a = a, _b = b, _startRow = startRow;
     private readonly Span<double> _c = c;
 
@@ -103,8 +106,131 @@ internal readonly ref struct MatMulKernel(int m, int k, int n, ReadOnlySpan<doub
         for (int p0 = 0; p0 < k; p0 += InnerBlock)
         {
             int kc = Math.Min(InnerBlock, k - p0);
-            int j = Panel<TS, TV>(p0, kc, 0);
-            Panel<SimdScalar, double>(p0, kc, j);
+            int j = Panel<TS, TV>(p0, kc, 0, 0);
+            int i = j < n && TS.Count > 1 ? NarrowColumns<TS, TV>(p0, kc, j) : 0;
+            Panel<SimdScalar, double>(p0, kc, j, i);
+        }
+    }
+
+    // Columns j0..n, fewer than one register (an output layer's two logits, a critic's one value), for rows
+    // [0, m − m mod W), W = TS.Count: the rows run in the lanes instead. Per block of R = 4W rows (then W), the tile
+    // T: [cols, R] receives the block's starts transposed, op(A)'s rows are packed as Aᵀ: [depth, R] (tile transposes),
+    // Block runs T ← T + Bᵀ Aᵀ — T[c, r] ← fma(B[p, c], op(A)[r, p], T[c, r]) for p ascending, C[r, c]'s own chain
+    // with the factors of each product swapped (exact) — and T goes back into C. Returns the first row left.
+    private int NarrowColumns<TS, TV>(int p0, int kc, int j0)
+        where TS : struct, ISimd<TV>
+        where TV : struct
+    {
+        int w = TS.Count, i = 0;
+        if (m < w)
+        {
+            return 0;
+        }
+
+        Span<double> tile = stackalloc double[(w - 1) * 4 * w];  // T: [cols < W, R ≤ 4W]
+        Span<double> packed = stackalloc double[NarrowDepth * 4 * w]; // Aᵀ: [depth ≤ NarrowDepth, R ≤ 4W]
+        for (; i + (4 * w) <= m; i += 4 * w)
+        {
+            NarrowRows<TS, TV, Size4>(p0, kc, j0, i, tile, packed);
+        }
+
+        for (; i + w <= m; i += w)
+        {
+            NarrowRows<TS, TV, Size1>(p0, kc, j0, i, tile, packed);
+        }
+
+        return i;
+    }
+
+    // Rows [i0, i0 + R), R = TG registers, of the narrow columns j0..n (see NarrowColumns).
+    private void NarrowRows<TS, TV, TG>(int p0, int kc, int j0, int i0, Span<double> tile, Span<double> packed)
+        where TS : struct, ISimd<TV>
+        where TV : struct
+        where TG : struct, IBlockSize
+    {
+        int w = TS.Count, rowsPerBlock = TG.Value * w, cols = n - j0;
+        nint rs = RowStride, ps = InnerStride;
+        MatMulStart mode = p0 == 0 ? start : MatMulStart.Accumulate;
+        ref double t = ref MemoryMarshal.GetReference(tile);
+        ref double cBlock = ref Unsafe.Add(ref MemoryMarshal.GetReference(_c), ((nint)i0 * n) + j0); // C[i0, j0]
+        for (int c = 0; c < cols; c++)
+        {
+            Span<double> tc = tile.Slice(c * rowsPerBlock, rowsPerBlock);
+            if (mode == MatMulStart.Accumulate)
+            {
+                for (int r = 0; r < rowsPerBlock; r++)
+                {
+                    tc[r] = Unsafe.Add(ref cBlock, ((nint)r * n) + c);
+                }
+            }
+            else
+            {
+                tc.Fill(mode == MatMulStart.Row ? _startRow[j0 + c] : 0.0);
+            }
+        }
+
+        ref double a = ref MemoryMarshal.GetReference(_a);
+        ref double at = ref MemoryMarshal.GetReference(packed);
+        for (int d0 = 0; d0 < kc; d0 += NarrowDepth)
+        {
+            int depth = Math.Min(NarrowDepth, kc - d0), p = p0 + d0;
+            ref double block = ref Unsafe.Add(ref a, (p * ps) + (i0 * rs)); // op(A)[i0, p]
+            nint ldb = rowsPerBlock;
+            if (transposeA)
+            {
+                at = ref block; // op(A)ᵀ is A itself: row p of it holds rows i0.. of op(A) side by side
+                ldb = m;
+            }
+            else
+            {
+                int q = 0;
+                for (; q + w <= depth; q += w)
+                {
+                    for (int g = 0; g < TG.Value; g++)
+                    {
+                        TS.TransposeTile(in Unsafe.Add(ref block, ((g * w) * rs) + q), rs, ref Unsafe.Add(ref at, (q * rowsPerBlock) + (g * w)), rowsPerBlock);
+                    }
+                }
+
+                for (; q < depth; q++)
+                {
+                    for (int r = 0; r < rowsPerBlock; r++)
+                    {
+                        Unsafe.Add(ref at, (q * rowsPerBlock) + r) = Unsafe.Add(ref block, (r * rs) + q);
+                    }
+                }
+            }
+
+            ref double bColumns = ref Unsafe.Add(ref MemoryMarshal.GetReference(_b), ((nint)p * n) + j0); // Bᵀ[c, p] = B[p, c]
+            int c = 0;
+            for (; c + 4 <= cols; c += 4)
+            {
+                ref double tc = ref Unsafe.Add(ref t, c * rowsPerBlock);
+                Block<TS, TV, Size4, TG>(ref Unsafe.Add(ref bColumns, c), 1, n, ref at, ldb, ref tc, rowsPerBlock, ref tc, rowsPerBlock, false, depth);
+            }
+
+            for (; c + 2 <= cols; c += 2)
+            {
+                ref double tc = ref Unsafe.Add(ref t, c * rowsPerBlock);
+                Block<TS, TV, Size2, TG>(ref Unsafe.Add(ref bColumns, c), 1, n, ref at, ldb, ref tc, rowsPerBlock, ref tc, rowsPerBlock, false, depth);
+            }
+
+            for (; c < cols; c++)
+            {
+                ref double tc = ref Unsafe.Add(ref t, c * rowsPerBlock);
+                Block<TS, TV, Size1, TG>(ref Unsafe.Add(ref bColumns, c), 1, n, ref at, ldb, ref tc, rowsPerBlock, ref tc, rowsPerBlock, false, depth);
+            }
+
+            at = ref MemoryMarshal.GetReference(packed);
+        }
+
+        for (int r = 0; r < rowsPerBlock; r++)
+        {
+            ref double cRow = ref Unsafe.Add(ref cBlock, (nint)r * n);
+            for (int c = 0; c < cols; c++)
+            {
+                Unsafe.Add(ref cRow, c) = Unsafe.Add(ref t, (c * rowsPerBlock) + r);
+            }
         }
     }
 
@@ -143,20 +269,21 @@ internal readonly ref struct MatMulKernel(int m, int k, int n, ReadOnlySpan<doub
         return ref Unsafe.Add(ref MemoryMarshal.GetReference(_c), ((nint)i * n) + j);
     }
 
-    // Columns j0.. of C over the inner block [p0, p0 + kc) in whole registers of TS; returns the first column left.
+    // Columns j0.. of rows i0.. of C over the inner block [p0, p0 + kc) in whole registers of TS; returns the first
+    // column left.
     // Register blocks: 6 rows × 4 registers where there are 32 registers (AVX-512), else 6 × 2; fewer rows at the end.
     // With fewer rows than a block (one state, a few live task instances) the chains are latency-bound, so each row
     // first runs 8 registers of columns at once: 8 independent chains per FMA latency instead of 4 or 2.
-    private int Panel<TS, TV>(int p0, int kc, int j0)
+    private int Panel<TS, TV>(int p0, int kc, int j0, int i0)
         where TS : struct, ISimd<TV>
         where TV : struct
     {
         int width = TS.Count, j = j0;
-        if (m < 4 && width > 1)
+        if (m - i0 < 4 && width > 1)
         {
             for (; j + (8 * width) <= n; j += 8 * width)
             {
-                for (int i = 0; i < m; i++)
+                for (int i = i0; i < m; i++)
                 {
                     WideRow<TS, TV>(p0, kc, j, i);
                 }
@@ -167,25 +294,25 @@ internal readonly ref struct MatMulKernel(int m, int k, int n, ReadOnlySpan<doub
         {
             for (; j + (4 * width) <= n; j += 4 * width)
             {
-                Rows<TS, TV, Size4>(p0, kc, j);
+                Rows<TS, TV, Size4>(p0, kc, j, i0);
             }
         }
 
         for (; j + (2 * width) <= n; j += 2 * width)
         {
-            Rows<TS, TV, Size2>(p0, kc, j);
+            Rows<TS, TV, Size2>(p0, kc, j, i0);
         }
 
         for (; j + width <= n; j += width)
         {
-            Rows<TS, TV, Size1>(p0, kc, j);
+            Rows<TS, TV, Size1>(p0, kc, j, i0);
         }
 
         return j;
     }
 
-    // All rows of C for the TC registers of columns starting at j.
-    private void Rows<TS, TV, TC>(int p0, int kc, int j)
+    // Rows i0.. of C for the TC registers of columns starting at j.
+    private void Rows<TS, TV, TC>(int p0, int kc, int j, int i0)
         where TS : struct, ISimd<TV>
         where TV : struct
         where TC : struct, IBlockSize
@@ -194,7 +321,7 @@ internal readonly ref struct MatMulKernel(int m, int k, int n, ReadOnlySpan<doub
         ref double bp = ref Unsafe.Add(ref MemoryMarshal.GetReference(_b), ((nint)p0 * n) + j);
         ref double c0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(_c), j);
         nint rs = RowStride, ps = InnerStride;
-        int i = 0;
+        int i = i0;
         for (; i + 6 <= m; i += 6)
         {
             ref double s = ref StartOf(p0, i, j, out nint ls, out bool zero);

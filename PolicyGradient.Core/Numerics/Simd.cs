@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace PolicyGradient.Numerics;
 
@@ -76,6 +77,28 @@ internal interface ISimd<TV>
     static abstract TV ShiftRightLogical(TV value, int count);
 
     static abstract TV ShiftRightArithmetic(TV value, int count);
+
+    /// <summary>
+    /// Writes the transpose of the <see cref="Count"/> × <see cref="Count"/> tile whose row l starts at
+    /// source[l·<paramref name="sourceStride"/>] into the tile whose row q starts at
+    /// destination[q·<paramref name="destinationStride"/>]: destination[q, l] = source[l, q]. Moves bits, computes nothing.
+    /// </summary>
+    static abstract void TransposeTile(ref readonly double source, nint sourceStride, ref double destination, nint destinationStride);
+}
+
+/// <summary>The element-by-element tile transpose, where a width's shuffles are not available (emulated widths).</summary>
+internal static class TileTranspose
+{
+    public static void ByElement(ref readonly double source, nint sourceStride, ref double destination, nint destinationStride, int size)
+    {
+        for (int l = 0; l < size; l++)
+        {
+            for (int q = 0; q < size; q++)
+            {
+                Unsafe.Add(ref destination, (q * destinationStride) + l) = Unsafe.Add(ref Unsafe.AsRef(in source), (l * sourceStride) + q);
+            }
+        }
+    }
 }
 
 /// <summary>One lane: the width the kernels run at without vector hardware, and their remainders at every width.</summary>
@@ -148,6 +171,10 @@ internal readonly struct SimdScalar : ISimd<double>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double ShiftRightArithmetic(double value, int count) => BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(value) >> count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void TransposeTile(ref readonly double source, nint sourceStride, ref double destination, nint destinationStride) =>
+        destination = source;
 
     private static ulong ToBits(double value) => BitConverter.DoubleToUInt64Bits(value);
 
@@ -226,6 +253,36 @@ internal readonly struct Simd512 : ISimd<Vector512<double>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> ShiftRightArithmetic(Vector512<double> value, int count) => Vector512.ShiftRightArithmetic(value.AsInt64(), count).AsDouble();
+
+    // 8 × 8: pairs of rows interleaved (unpack), then 128-bit lanes gathered in two rounds of vshuff64x2: 24 shuffles.
+    public static void TransposeTile(ref readonly double source, nint sourceStride, ref double destination, nint destinationStride)
+    {
+        if (!Avx512F.IsSupported)
+        {
+            TileTranspose.ByElement(in source, sourceStride, ref destination, destinationStride, 8);
+            return;
+        }
+
+        nuint ss = (nuint)sourceStride, ds = (nuint)destinationStride;
+        Vector512<double> r0 = Load(in source, 0), r1 = Load(in source, ss), r2 = Load(in source, 2 * ss), r3 = Load(in source, 3 * ss);
+        Vector512<double> r4 = Load(in source, 4 * ss), r5 = Load(in source, 5 * ss), r6 = Load(in source, 6 * ss), r7 = Load(in source, 7 * ss);
+        // t_even(l, l+1) = [r_l[0] r_l+1[0] | r_l[2] r_l+1[2] | r_l[4] r_l+1[4] | r_l[6] r_l+1[6]], t_odd likewise from columns 1, 3, 5, 7
+        Vector512<double> t0 = Avx512F.UnpackLow(r0, r1), t1 = Avx512F.UnpackHigh(r0, r1), t2 = Avx512F.UnpackLow(r2, r3), t3 = Avx512F.UnpackHigh(r2, r3);
+        Vector512<double> t4 = Avx512F.UnpackLow(r4, r5), t5 = Avx512F.UnpackHigh(r4, r5), t6 = Avx512F.UnpackLow(r6, r7), t7 = Avx512F.UnpackHigh(r6, r7);
+        const byte Lanes0202 = 0x88, Lanes1313 = 0xDD; // lanes (0, 2) of the left operand, then (0, 2) of the right; (1, 3) likewise
+        Vector512<double> s0 = Avx512F.Shuffle4x128(t0, t2, Lanes0202), s1 = Avx512F.Shuffle4x128(t0, t2, Lanes1313);
+        Vector512<double> s2 = Avx512F.Shuffle4x128(t4, t6, Lanes0202), s3 = Avx512F.Shuffle4x128(t4, t6, Lanes1313);
+        Vector512<double> s4 = Avx512F.Shuffle4x128(t1, t3, Lanes0202), s5 = Avx512F.Shuffle4x128(t1, t3, Lanes1313);
+        Vector512<double> s6 = Avx512F.Shuffle4x128(t5, t7, Lanes0202), s7 = Avx512F.Shuffle4x128(t5, t7, Lanes1313);
+        Store(Avx512F.Shuffle4x128(s0, s2, Lanes0202), ref destination, 0);
+        Store(Avx512F.Shuffle4x128(s4, s6, Lanes0202), ref destination, ds);
+        Store(Avx512F.Shuffle4x128(s1, s3, Lanes0202), ref destination, 2 * ds);
+        Store(Avx512F.Shuffle4x128(s5, s7, Lanes0202), ref destination, 3 * ds);
+        Store(Avx512F.Shuffle4x128(s0, s2, Lanes1313), ref destination, 4 * ds);
+        Store(Avx512F.Shuffle4x128(s4, s6, Lanes1313), ref destination, 5 * ds);
+        Store(Avx512F.Shuffle4x128(s1, s3, Lanes1313), ref destination, 6 * ds);
+        Store(Avx512F.Shuffle4x128(s5, s7, Lanes1313), ref destination, 7 * ds);
+    }
 }
 
 /// <summary>256-bit registers: 4 doubles.</summary>
@@ -298,6 +355,25 @@ internal readonly struct Simd256 : ISimd<Vector256<double>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> ShiftRightArithmetic(Vector256<double> value, int count) => Vector256.ShiftRightArithmetic(value.AsInt64(), count).AsDouble();
+
+    // 4 × 4: pairs of rows interleaved (unpack), then 128-bit halves exchanged: 8 shuffles.
+    public static void TransposeTile(ref readonly double source, nint sourceStride, ref double destination, nint destinationStride)
+    {
+        if (!Avx.IsSupported)
+        {
+            TileTranspose.ByElement(in source, sourceStride, ref destination, destinationStride, 4);
+            return;
+        }
+
+        nuint ss = (nuint)sourceStride, ds = (nuint)destinationStride;
+        Vector256<double> r0 = Load(in source, 0), r1 = Load(in source, ss), r2 = Load(in source, 2 * ss), r3 = Load(in source, 3 * ss);
+        Vector256<double> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        const byte LowHalves = 0x20, HighHalves = 0x31;
+        Store(Avx.Permute2x128(t0, t2, LowHalves), ref destination, 0);
+        Store(Avx.Permute2x128(t1, t3, LowHalves), ref destination, ds);
+        Store(Avx.Permute2x128(t0, t2, HighHalves), ref destination, 2 * ds);
+        Store(Avx.Permute2x128(t1, t3, HighHalves), ref destination, 3 * ds);
+    }
 }
 
 /// <summary>128-bit registers: 2 doubles.</summary>
@@ -370,4 +446,18 @@ internal readonly struct Simd128 : ISimd<Vector128<double>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<double> ShiftRightArithmetic(Vector128<double> value, int count) => Vector128.ShiftRightArithmetic(value.AsInt64(), count).AsDouble();
+
+    // 2 × 2: the rows' low halves, then their high halves.
+    public static void TransposeTile(ref readonly double source, nint sourceStride, ref double destination, nint destinationStride)
+    {
+        if (!Sse2.IsSupported)
+        {
+            TileTranspose.ByElement(in source, sourceStride, ref destination, destinationStride, 2);
+            return;
+        }
+
+        Vector128<double> r0 = Load(in source, 0), r1 = Load(in source, (nuint)sourceStride);
+        Store(Sse2.UnpackLow(r0, r1), ref destination, 0);
+        Store(Sse2.UnpackHigh(r0, r1), ref destination, (nuint)destinationStride);
+    }
 }

@@ -23,13 +23,19 @@ public class MatrixKernelTests
         Enumerable.Range(0, MaxLength + 1).Select(n => (rows, n)).Concat(OddShapes);
 
     // (B, N inputs, M outputs) of a layer: every output count and input count 1..257, odd shapes, one to nine rows and
-    // a large batch through 64×64, a narrow output layer, and no inputs or no outputs (Y = b; X̄ = 0).
+    // a large batch through 64×64, narrow output and input layers over many rows (the rows run in the lanes: blocks
+    // of four registers of rows and of one, leftover rows, inner lengths not a multiple of the tile and beyond one
+    // cache block), and no inputs or no outputs (Y = b; X̄ = 0).
     private static IEnumerable<(int B, int N, int M)> LayerShapes() =>
         Enumerable.Range(1, MaxLength).Select(m => (B: 6, N: 11, M: m))
             .Concat(Enumerable.Range(1, MaxLength).Select(n => (B: 5, N: n, M: 40)))
             .Concat(OddShapes.Select(s => (B: 9, N: s.N, M: s.M)))
             .Concat(Enumerable.Range(1, 9).Select(b => (B: b, N: 64, M: 64)))
             .Append((B: 300, N: 64, M: 2))
+            .Append((B: 300, N: 37, M: 3))
+            .Append((B: 300, N: 200, M: 1))
+            .Append((B: 300, N: 3, M: 64))
+            .Append((B: 300, N: 7, M: 150))
             .Append((B: 300, N: 64, M: 64))
             .Append((B: 7, N: 0, M: 5))
             .Append((B: 7, N: 5, M: 0));
@@ -163,6 +169,10 @@ public class MatrixKernelTests
             .Concat(Enumerable.Range(1, 9).Select(b => (B: b, N: 64, M: 2)))
             .Append((B: 300, N: 4, M: 64))
             .Append((B: 300, N: 64, M: 2))
+            .Append((B: 300, N: 37, M: 3))
+            .Append((B: 300, N: 200, M: 1))
+            .Append((B: 300, N: 3, M: 64))
+            .Append((B: 300, N: 7, M: 150))
             .Append((B: 300, N: 64, M: 64))
             .Append((B: 7, N: 0, M: 5))
             .Append((B: 7, N: 5, M: 0));
