@@ -60,7 +60,8 @@ public static partial class Kernels
     public static void ReluBackward(ReadOnlySpan<double> y, ReadOnlySpan<double> yBar, Span<double> xBar) =>
         Zip(default(ReluBackwardOperator), y, yBar, xBar);
 
-    private static void Map<TOp>(TOp op, ReadOnlySpan<double> x, Span<double> y)
+    /// <summary>y_i = op(x_i) at the widest accelerated width, the same bits at every width. <paramref name="y"/> may be <paramref name="x"/>.</summary>
+    internal static void Map<TOp>(TOp op, ReadOnlySpan<double> x, Span<double> y)
         where TOp : struct, IUnaryOperator
     {
         ThrowHelper.CheckLength(y.Length, x.Length, nameof(y), "same length as x");

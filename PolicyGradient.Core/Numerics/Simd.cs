@@ -48,6 +48,9 @@ internal interface ISimd<TV>
 
     static abstract TV Divide(TV a, TV b);
 
+    /// <summary>√a, correctly rounded (IEEE 754).</summary>
+    static abstract TV Sqrt(TV a);
+
     /// <summary>All-ones lanes where a &gt; b, zero elsewhere (false for NaN).</summary>
     static abstract TV GreaterThan(TV a, TV b);
 
@@ -136,6 +139,9 @@ internal readonly struct SimdScalar : ISimd<double>
     public static double Divide(double a, double b) => a / b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Sqrt(double a) => Math.Sqrt(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double GreaterThan(double a, double b) => Mask(a > b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -216,6 +222,9 @@ internal readonly struct Simd512 : ISimd<Vector512<double>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> Divide(Vector512<double> a, Vector512<double> b) => a / b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Sqrt(Vector512<double> a) => Vector512.Sqrt(a);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> GreaterThan(Vector512<double> a, Vector512<double> b) => Vector512.GreaterThan(a, b);
@@ -320,6 +329,9 @@ internal readonly struct Simd256 : ISimd<Vector256<double>>
     public static Vector256<double> Divide(Vector256<double> a, Vector256<double> b) => a / b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Sqrt(Vector256<double> a) => Vector256.Sqrt(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> GreaterThan(Vector256<double> a, Vector256<double> b) => Vector256.GreaterThan(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -409,6 +421,9 @@ internal readonly struct Simd128 : ISimd<Vector128<double>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<double> Divide(Vector128<double> a, Vector128<double> b) => a / b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Sqrt(Vector128<double> a) => Vector128.Sqrt(a);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<double> GreaterThan(Vector128<double> a, Vector128<double> b) => Vector128.GreaterThan(a, b);
