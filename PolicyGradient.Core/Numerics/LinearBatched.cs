@@ -82,15 +82,49 @@ public static partial class Kernels
         return length / batch;
     }
 
-    // destination: [cols, rows] = source: [rows, cols]ᵀ
+    // destination: [cols, rows] = source: [rows, cols]ᵀ (lengths already checked), in register tiles where whole ones fit.
     internal static void Transpose(ReadOnlySpan<double> source, int rows, int cols, Span<double> destination)
     {
-        for (int i = 0; i < rows; i++)
+        var kernel = new TransposeKernel(source, rows, cols, destination);
+        Width.Dispatch(ref kernel);
+    }
+}
+
+/// <summary>destination: [cols, rows] = source: [rows, cols]ᵀ: W × W register tiles, then the edges element by element.</summary>
+internal readonly ref struct TransposeKernel(ReadOnlySpan<double> source, int rows, int cols, Span<double> destination) : IWidthKernel
+{
+    private readonly ReadOnlySpan<double> _source = source;
+    private readonly Span<double> _destination = destination;
+
+    public void Run<TS, TV>()
+        where TS : struct, ISimd<TV>
+        where TV : struct
+    {
+        ref double s = ref MemoryMarshal.GetReference(_source);
+        ref double d = ref MemoryMarshal.GetReference(_destination);
+        int w = TS.Count, r0 = 0;
+        for (; r0 + w <= rows; r0 += w)
         {
-            ReadOnlySpan<double> row = source.Slice(i * cols, cols);
-            for (int j = 0; j < row.Length; j++)
+            int c0 = 0;
+            for (; c0 + w <= cols; c0 += w)
             {
-                destination[(j * rows) + i] = row[j];
+                TS.TransposeTile(in Unsafe.Add(ref s, ((nint)r0 * cols) + c0), cols, ref Unsafe.Add(ref d, ((nint)c0 * rows) + r0), rows);
+            }
+
+            Edge(ref s, ref d, r0, r0 + w, c0);
+        }
+
+        Edge(ref s, ref d, r0, rows, 0);
+    }
+
+    // Rows [r0, r1), columns c0.. one element at a time.
+    private void Edge(ref double s, ref double d, int r0, int r1, int c0)
+    {
+        for (int r = r0; r < r1; r++)
+        {
+            for (int c = c0; c < cols; c++)
+            {
+                Unsafe.Add(ref d, ((nint)c * rows) + r) = Unsafe.Add(ref s, ((nint)r * cols) + c);
             }
         }
     }
@@ -140,9 +174,14 @@ internal readonly ref struct LinearWeightGradientKernel(int batch, int n, ReadOn
             new MatMulKernel(n, batch, m, _x, true, _yBar, _dWT).Run<TS, TV>();
         }
 
-        // db_i ← db_i + Ȳ_ri, rows ascending: one chain per lane, B rows deep; four registers of chains per pass over
-        // the rows, so the additions' latency overlaps.
+        // db_i ← db_i + Ȳ_ri, rows ascending: one chain per lane, B rows deep; up to eight registers (or eight single
+        // columns) of chains per pass over the rows, so the additions' latency overlaps.
         int i = 0;
+        for (; i + (8 * TS.Count) <= m; i += 8 * TS.Count)
+        {
+            BiasSums<TS, TV, Size8>(i, m);
+        }
+
         for (; i + (4 * TS.Count) <= m; i += 4 * TS.Count)
         {
             BiasSums<TS, TV, Size4>(i, m);
@@ -151,6 +190,11 @@ internal readonly ref struct LinearWeightGradientKernel(int batch, int n, ReadOn
         for (; i + TS.Count <= m; i += TS.Count)
         {
             BiasSums<TS, TV, Size1>(i, m);
+        }
+
+        for (; i + 2 <= m; i += 2)
+        {
+            BiasSums<SimdScalar, double, Size2>(i, m);
         }
 
         for (; i < m; i++)
@@ -166,24 +210,34 @@ internal readonly ref struct LinearWeightGradientKernel(int batch, int n, ReadOn
         where TC : struct, IBlockSize
     {
         int cols = TC.Value;
-        nuint w1 = (nuint)TS.Count, w2 = 2 * w1, w3 = 3 * w1;
+        nuint w = (nuint)TS.Count;
         ref double y = ref Unsafe.Add(ref MemoryMarshal.GetReference(_yBar), i);
         ref double d = ref Unsafe.Add(ref MemoryMarshal.GetReference(_db), i);
-        TV a0 = TS.Load(ref d, 0), a1 = cols > 1 ? TS.Load(ref d, w1) : TS.Zero;
-        TV a2 = cols > 2 ? TS.Load(ref d, w2) : TS.Zero, a3 = cols > 3 ? TS.Load(ref d, w3) : TS.Zero;
+        TV a0 = TS.Load(ref d, 0), a1 = cols > 1 ? TS.Load(ref d, w) : TS.Zero;
+        TV a2 = cols > 2 ? TS.Load(ref d, 2 * w) : TS.Zero, a3 = cols > 3 ? TS.Load(ref d, 3 * w) : TS.Zero;
+        TV a4 = cols > 4 ? TS.Load(ref d, 4 * w) : TS.Zero, a5 = cols > 5 ? TS.Load(ref d, 5 * w) : TS.Zero;
+        TV a6 = cols > 6 ? TS.Load(ref d, 6 * w) : TS.Zero, a7 = cols > 7 ? TS.Load(ref d, 7 * w) : TS.Zero;
         for (int r = 0; r < batch; r++)
         {
             ref double row = ref Unsafe.Add(ref y, (nint)r * m);
             a0 = TS.Add(a0, TS.Load(ref row, 0));
-            if (cols > 1) { a1 = TS.Add(a1, TS.Load(ref row, w1)); }
-            if (cols > 2) { a2 = TS.Add(a2, TS.Load(ref row, w2)); }
-            if (cols > 3) { a3 = TS.Add(a3, TS.Load(ref row, w3)); }
+            if (cols > 1) { a1 = TS.Add(a1, TS.Load(ref row, w)); }
+            if (cols > 2) { a2 = TS.Add(a2, TS.Load(ref row, 2 * w)); }
+            if (cols > 3) { a3 = TS.Add(a3, TS.Load(ref row, 3 * w)); }
+            if (cols > 4) { a4 = TS.Add(a4, TS.Load(ref row, 4 * w)); }
+            if (cols > 5) { a5 = TS.Add(a5, TS.Load(ref row, 5 * w)); }
+            if (cols > 6) { a6 = TS.Add(a6, TS.Load(ref row, 6 * w)); }
+            if (cols > 7) { a7 = TS.Add(a7, TS.Load(ref row, 7 * w)); }
         }
 
         TS.Store(a0, ref d, 0);
-        if (cols > 1) { TS.Store(a1, ref d, w1); }
-        if (cols > 2) { TS.Store(a2, ref d, w2); }
-        if (cols > 3) { TS.Store(a3, ref d, w3); }
+        if (cols > 1) { TS.Store(a1, ref d, w); }
+        if (cols > 2) { TS.Store(a2, ref d, 2 * w); }
+        if (cols > 3) { TS.Store(a3, ref d, 3 * w); }
+        if (cols > 4) { TS.Store(a4, ref d, 4 * w); }
+        if (cols > 5) { TS.Store(a5, ref d, 5 * w); }
+        if (cols > 6) { TS.Store(a6, ref d, 6 * w); }
+        if (cols > 7) { TS.Store(a7, ref d, 7 * w); }
     }
 }
 

@@ -56,6 +56,11 @@ internal readonly struct Size6 : IBlockSize
     public static int Value => 6;
 }
 
+internal readonly struct Size8 : IBlockSize
+{
+    public static int Value => 8;
+}
+
 /// <summary>Where the chains of a <see cref="MatMulKernel"/> start.</summary>
 internal enum MatMulStart
 {
@@ -283,9 +288,15 @@ internal readonly ref struct MatMulKernel(int m, int k, int n, ReadOnlySpan<doub
         {
             for (; j + (8 * width) <= n; j += 8 * width)
             {
-                for (int i = i0; i < m; i++)
+                int i = i0;
+                for (; width >= 8 && i + 2 <= m; i += 2)
                 {
-                    WideRow<TS, TV>(p0, kc, j, i);
+                    WideRows<TS, TV, Size2>(p0, kc, j, i); // 16 accumulators: where there are 32 registers
+                }
+
+                for (; i < m; i++)
+                {
+                    WideRows<TS, TV, Size1>(p0, kc, j, i);
                 }
             }
         }
@@ -342,40 +353,58 @@ internal readonly ref struct MatMulKernel(int m, int k, int n, ReadOnlySpan<doub
     }
 
 
-    // Row i of C, columns j.. (8 registers): c ← fma(op(A)[i, p], B[p, ·], c) for p in the inner block, ascending.
-    private void WideRow<TS, TV>(int p0, int kc, int j, int i)
+    // Rows i.. i + R of C (R = 1 or 2), columns j.. (8 registers each): c ← fma(op(A)[i, p], B[p, ·], c) for p in the
+    // inner block, ascending; two rows share each load of B.
+    private void WideRows<TS, TV, TR>(int p0, int kc, int j, int i)
         where TS : struct, ISimd<TV>
         where TV : struct
+        where TR : struct, IBlockSize
     {
+        bool two = TR.Value > 1;
         ref double a = ref Unsafe.Add(ref MemoryMarshal.GetReference(_a), (p0 * InnerStride) + (i * RowStride));
         ref double b = ref Unsafe.Add(ref MemoryMarshal.GetReference(_b), ((nint)p0 * n) + j);
         ref double c = ref Unsafe.Add(ref MemoryMarshal.GetReference(_c), ((nint)i * n) + j);
-        nint ps = InnerStride;
+        ref double cNext = ref two ? ref Unsafe.Add(ref c, n) : ref c; // row i + 1, used only for two rows
+        nint ps = InnerStride, rs = RowStride;
         nuint w = (nuint)TS.Count;
-        ref double s0 = ref StartOf(p0, i, j, out _, out bool zero);
+        ref double s0 = ref StartOf(p0, i, j, out nint ls, out bool zero);
+        ref double s1 = ref two ? ref Unsafe.Add(ref s0, ls) : ref s0;
         TV c0 = TS.Zero, c1 = TS.Zero, c2 = TS.Zero, c3 = TS.Zero, c4 = TS.Zero, c5 = TS.Zero, c6 = TS.Zero, c7 = TS.Zero;
+        TV d0 = TS.Zero, d1 = TS.Zero, d2 = TS.Zero, d3 = TS.Zero, d4 = TS.Zero, d5 = TS.Zero, d6 = TS.Zero, d7 = TS.Zero;
         if (!zero)
         {
             c0 = TS.Load(ref s0, 0); c1 = TS.Load(ref s0, w); c2 = TS.Load(ref s0, 2 * w); c3 = TS.Load(ref s0, 3 * w);
             c4 = TS.Load(ref s0, 4 * w); c5 = TS.Load(ref s0, 5 * w); c6 = TS.Load(ref s0, 6 * w); c7 = TS.Load(ref s0, 7 * w);
+            if (two)
+            {
+                d0 = TS.Load(ref s1, 0); d1 = TS.Load(ref s1, w); d2 = TS.Load(ref s1, 2 * w); d3 = TS.Load(ref s1, 3 * w);
+                d4 = TS.Load(ref s1, 4 * w); d5 = TS.Load(ref s1, 5 * w); d6 = TS.Load(ref s1, 6 * w); d7 = TS.Load(ref s1, 7 * w);
+            }
         }
 
         for (int p = 0; p < kc; p++)
         {
             ref double bRow = ref Unsafe.Add(ref b, (nint)p * n);
-            TV s = TS.Broadcast(Unsafe.Add(ref a, p * ps));
-            c0 = TS.MultiplyAdd(s, TS.Load(ref bRow, 0), c0);
-            c1 = TS.MultiplyAdd(s, TS.Load(ref bRow, w), c1);
-            c2 = TS.MultiplyAdd(s, TS.Load(ref bRow, 2 * w), c2);
-            c3 = TS.MultiplyAdd(s, TS.Load(ref bRow, 3 * w), c3);
-            c4 = TS.MultiplyAdd(s, TS.Load(ref bRow, 4 * w), c4);
-            c5 = TS.MultiplyAdd(s, TS.Load(ref bRow, 5 * w), c5);
-            c6 = TS.MultiplyAdd(s, TS.Load(ref bRow, 6 * w), c6);
-            c7 = TS.MultiplyAdd(s, TS.Load(ref bRow, 7 * w), c7);
+            TV b0 = TS.Load(ref bRow, 0), b1 = TS.Load(ref bRow, w), b2 = TS.Load(ref bRow, 2 * w), b3 = TS.Load(ref bRow, 3 * w);
+            TV b4 = TS.Load(ref bRow, 4 * w), b5 = TS.Load(ref bRow, 5 * w), b6 = TS.Load(ref bRow, 6 * w), b7 = TS.Load(ref bRow, 7 * w);
+            TV x = TS.Broadcast(Unsafe.Add(ref a, p * ps));
+            c0 = TS.MultiplyAdd(x, b0, c0); c1 = TS.MultiplyAdd(x, b1, c1); c2 = TS.MultiplyAdd(x, b2, c2); c3 = TS.MultiplyAdd(x, b3, c3);
+            c4 = TS.MultiplyAdd(x, b4, c4); c5 = TS.MultiplyAdd(x, b5, c5); c6 = TS.MultiplyAdd(x, b6, c6); c7 = TS.MultiplyAdd(x, b7, c7);
+            if (two)
+            {
+                TV y = TS.Broadcast(Unsafe.Add(ref a, (p * ps) + rs));
+                d0 = TS.MultiplyAdd(y, b0, d0); d1 = TS.MultiplyAdd(y, b1, d1); d2 = TS.MultiplyAdd(y, b2, d2); d3 = TS.MultiplyAdd(y, b3, d3);
+                d4 = TS.MultiplyAdd(y, b4, d4); d5 = TS.MultiplyAdd(y, b5, d5); d6 = TS.MultiplyAdd(y, b6, d6); d7 = TS.MultiplyAdd(y, b7, d7);
+            }
         }
 
         TS.Store(c0, ref c, 0); TS.Store(c1, ref c, w); TS.Store(c2, ref c, 2 * w); TS.Store(c3, ref c, 3 * w);
         TS.Store(c4, ref c, 4 * w); TS.Store(c5, ref c, 5 * w); TS.Store(c6, ref c, 6 * w); TS.Store(c7, ref c, 7 * w);
+        if (two)
+        {
+            TS.Store(d0, ref cNext, 0); TS.Store(d1, ref cNext, w); TS.Store(d2, ref cNext, 2 * w); TS.Store(d3, ref cNext, 3 * w);
+            TS.Store(d4, ref cNext, 4 * w); TS.Store(d5, ref cNext, 5 * w); TS.Store(d6, ref cNext, 6 * w); TS.Store(d7, ref cNext, 7 * w);
+        }
     }
 
     // c[0..R, 0..C registers) ← start + Σ_p a[r·rs + p·ps]·b[p·ldb, ·], one fused multiply-add per p ascending, where
