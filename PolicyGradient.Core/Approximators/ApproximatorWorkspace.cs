@@ -1,3 +1,5 @@
+using PolicyGradient.Numerics;
+
 namespace PolicyGradient.Approximators;
 
 /// <summary>
@@ -8,14 +10,16 @@ namespace PolicyGradient.Approximators;
 /// </summary>
 public sealed class ApproximatorWorkspace
 {
+    private readonly AlignedBuffer _activations, _gradientA, _gradientB, _scratch;
+
     private ApproximatorWorkspace(IApproximator owner, int capacity, int activationLength, int gradientLength, int scratchLength)
     {
         Owner = owner;
         Capacity = capacity;
-        Activations = new double[activationLength];
-        GradientA = new double[gradientLength];
-        GradientB = new double[gradientLength];
-        Scratch = new double[scratchLength];
+        _activations = new AlignedBuffer(activationLength);
+        _gradientA = new AlignedBuffer(gradientLength);
+        _gradientB = new AlignedBuffer(gradientLength);
+        _scratch = new AlignedBuffer(scratchLength);
     }
 
     /// <summary>The largest batch a single batched call may pass.</summary>
@@ -24,15 +28,15 @@ public sealed class ApproximatorWorkspace
     internal IApproximator Owner { get; }
 
     // hidden activations, layer after layer: [B, n_1] then [B, n_2] ...
-    internal double[] Activations { get; }
+    internal Span<double> Activations => _activations.Span;
 
     // ping-pong buffers for gradients flowing backward: [B, widest hidden layer]
-    internal double[] GradientA { get; }
+    internal Span<double> GradientA => _gradientA.Span;
 
-    internal double[] GradientB { get; }
+    internal Span<double> GradientB => _gradientB.Span;
 
     // Wᵀ packing / transposed weight-gradient scratch: the largest layer's M·N
-    internal double[] Scratch { get; }
+    internal Span<double> Scratch => _scratch.Span;
 
     /// <summary>
     /// A workspace for <paramref name="capacity"/> rows of <paramref name="activationsPerRow"/> saved activations and

@@ -21,10 +21,11 @@ namespace PolicyGradient.Estimators;
 public sealed class Critic : StateValueFunction
 {
     private const int Chunk = 256;
-    private readonly double[] _phi;
+    private readonly AlignedBuffer _phi; // on a 64-byte boundary, as a policy's θ
     private readonly ApproximatorWorkspace _workspace;
     private readonly Adam _adam;
-    private double[] _gradient = [], _outputs = [];
+    private double[] _outputs = [];
+    private AlignedBuffer? _gradient; // made by the first Fit
 
     /// <summary>Creates a critic over <paramref name="approximator"/>, φ initialised from <paramref name="seed"/>.</summary>
     /// <param name="approximator">f(s; φ): ℝⁿ → ℝ¹.</param>
@@ -43,8 +44,8 @@ public sealed class Critic : StateValueFunction
         ThrowHelper.CheckPositive(iterations, nameof(iterations));
         _adam = new Adam(learningRate); // validates α
         (Approximator, Iterations) = (approximator, iterations);
-        _phi = new double[approximator.ParameterCount];
-        approximator.Initialize(_phi, new Random(seed));
+        _phi = new AlignedBuffer(approximator.ParameterCount);
+        approximator.Initialize(_phi.Span, new Random(seed));
         _workspace = approximator.CreateWorkspace(Chunk);
     }
 
@@ -67,7 +68,7 @@ public sealed class Critic : StateValueFunction
         var critic = new Critic(PolicyRegistry.CreateApproximator(approximator), learningRate, spec.GetInt("iterations"));
         ThrowHelper.CheckLength(parameters.Length, critic._phi.Length, nameof(parameters), "[the critic's ParameterCount]");
         ThrowHelper.CheckFinite(parameters, nameof(parameters));
-        parameters.CopyTo(critic._phi);
+        parameters.CopyTo(critic._phi.Span);
         return critic;
     }
 
@@ -75,7 +76,7 @@ public sealed class Critic : StateValueFunction
     public IApproximator Approximator { get; }
 
     /// <summary>φ, writable in place.</summary>
-    public Span<double> Parameters => _phi;
+    public Span<double> Parameters => _phi.Span;
 
     /// <summary>Length of φ.</summary>
     public int ParameterCount => _phi.Length;
@@ -118,7 +119,7 @@ public sealed class Critic : StateValueFunction
         for (int start = 0; start < destination.Length; start += Chunk)
         {
             int batch = Math.Min(Chunk, destination.Length - start);
-            Approximator.ForwardBatched(batch, _phi, observations.Slice(start * n, batch * n), destination.Slice(start, batch), _workspace);
+            Approximator.ForwardBatched(batch, _phi.Span, observations.Slice(start * n, batch * n), destination.Slice(start, batch), _workspace);
         }
     }
 
@@ -160,7 +161,7 @@ public sealed class Critic : StateValueFunction
             int batch = Math.Min(Chunk, rows - start);
             ReadOnlySpan<double> s = observations.Slice(start * n, batch * n); // [B, n]
             Span<double> residual = _outputs.AsSpan(0, batch);                // [B]: V(s) then (V(s) − y)/T
-            Approximator.ForwardBatched(batch, _phi, s, residual, _workspace);
+            Approximator.ForwardBatched(batch, _phi.Span, s, residual, _workspace);
             for (int r = 0; r < batch; r++)
             {
                 double e = residual[r] - targets[start + r];
@@ -168,7 +169,7 @@ public sealed class Critic : StateValueFunction
                 residual[r] = e * scale;
             }
 
-            Approximator.BackwardBatchedAccumulate(batch, _phi, s, residual, gradient, _workspace);
+            Approximator.BackwardBatchedAccumulate(batch, _phi.Span, s, residual, gradient, _workspace);
         }
 
         return loss * scale;
@@ -181,17 +182,15 @@ public sealed class Critic : StateValueFunction
     /// <exception cref="ArgumentException">A shape is wrong, or a value is not finite.</exception>
     public double Fit(ReadOnlySpan<double> observations, ReadOnlySpan<double> targets)
     {
-        if (_gradient.Length != ParameterCount)
-        {
-            _gradient = new double[ParameterCount];
-        }
+        _gradient ??= new AlignedBuffer(ParameterCount);
+        Span<double> gradient = _gradient.Span;
 
         double loss = double.NaN;
         for (int k = 0; k < Iterations; k++)
         {
-            loss = LossGradient(observations, targets, _gradient);
-            Kernels.Scale(-1.0, _gradient); // Adam ascends; descend L
-            if (!_adam.Step(_phi, _gradient).Applied)
+            loss = LossGradient(observations, targets, gradient);
+            Kernels.Scale(-1.0, gradient); // Adam ascends; descend L
+            if (!_adam.Step(_phi.Span, gradient).Applied)
             {
                 break;
             }

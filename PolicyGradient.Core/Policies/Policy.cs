@@ -33,7 +33,7 @@ public class Policy
     [ThreadStatic]
     private static int t_nextRow;
 
-    private readonly double[] _theta;
+    private readonly AlignedBuffer _theta; // on a 64-byte boundary: rows of W̃ load whole cache lines
     private readonly Action<PolicyWorkspace.Lane> _scoreLane, _entropyLane; // made once: a wave of chunks allocates nothing
 
     /// <summary>Composes <paramref name="head"/> with <paramref name="approximator"/> and initialises θ from <paramref name="seed"/>.</summary>
@@ -48,16 +48,16 @@ public class Policy
         }
 
         long count = (long)approximator.ParameterCount + head.ParameterCount;
-        if (count > Array.MaxLength)
+        if (count > AlignedBuffer.MaxLength)
         {
             throw new ArgumentOutOfRangeException(nameof(approximator), count, "The policy's parameter count exceeds the largest array .NET can allocate.");
         }
 
         Approximator = approximator;
         Head = head;
-        _theta = new double[count];
-        approximator.Initialize(_theta.AsSpan(0, approximator.ParameterCount), new Random(seed));
-        head.InitializeParameters(_theta.AsSpan(approximator.ParameterCount));
+        _theta = new AlignedBuffer((int)count);
+        approximator.Initialize(Parameters[..approximator.ParameterCount], new Random(seed));
+        head.InitializeParameters(Parameters[approximator.ParameterCount..]);
         (_scoreLane, _entropyLane) = (ScoreLane, EntropyLane);
     }
 
@@ -80,12 +80,12 @@ public class Policy
     public int ParameterCount => _theta.Length;
 
     /// <summary>θ, the flat parameter vector, writable in place (optimisers step it).</summary>
-    public Span<double> Parameters => _theta;
+    public Span<double> Parameters => _theta.Span;
 
     /// <summary>φ, the head's parameters: the last <see cref="DistributionHead.ParameterCount"/> entries of θ.</summary>
-    private protected ReadOnlySpan<double> HeadParameters => _theta.AsSpan(Approximator.ParameterCount);
+    private protected ReadOnlySpan<double> HeadParameters => _theta.Span[Approximator.ParameterCount..];
 
-    private ReadOnlySpan<double> ApproximatorParameters => _theta.AsSpan(0, Approximator.ParameterCount);
+    private ReadOnlySpan<double> ApproximatorParameters => _theta.Span[..Approximator.ParameterCount];
 
     /// <summary>
     /// Rows per chunk of a batched gradient, a constant of the definition (not of the thread count or a workspace's
@@ -353,7 +353,7 @@ public class Policy
     private protected void ScoreChunk(int batch, ReadOnlySpan<double> s, ReadOnlySpan<double> a, ReadOnlySpan<double> w, Span<double> gradient, PolicyWorkspace workspace)
     {
         ReadOnlySpan<double> f = ForwardChunk(batch, s, workspace);                                  // [B, m]
-        Span<double> fBar = workspace.OutputGradients.AsSpan(0, batch * Approximator.OutputSize);    // [B, m]
+        Span<double> fBar = workspace.OutputGradients[..(batch * Approximator.OutputSize)];    // [B, m]
         Head.LogProbabilityGradients(f, HeadParameters, a, w, fBar, gradient[Approximator.ParameterCount..]); // ∂ log π/∂f, weighted; φ̄ +=
         BackwardChunk(batch, s, fBar, gradient, workspace);                                          // · ∂f/∂θ_f
     }
@@ -434,7 +434,7 @@ public class Policy
     {
         int m = Approximator.OutputSize;
         ReadOnlySpan<double> f = ForwardChunk(batch, s, workspace);       // [B, m]
-        Span<double> fBar = workspace.OutputGradients.AsSpan(0, batch * m); // [B, m]
+        Span<double> fBar = workspace.OutputGradients[..(batch * m)]; // [B, m]
         Span<double> headGradient = gradient[Approximator.ParameterCount..];
         for (int r = 0; r < batch; r++)
         {
@@ -478,7 +478,7 @@ public class Policy
     // f: [B, m] = f(s: [B, n]), refused when a finite input overflowed
     private ReadOnlySpan<double> ForwardChunk(int batch, ReadOnlySpan<double> observations, PolicyWorkspace workspace)
     {
-        Span<double> f = workspace.Outputs.AsSpan(0, batch * Approximator.OutputSize);
+        Span<double> f = workspace.Outputs[..(batch * Approximator.OutputSize)];
         Approximator.ForwardBatched(batch, ApproximatorParameters, observations, f, workspace.Approximator);
         CheckOverflow(f, "approximator output f(s)");
         return f;

@@ -14,6 +14,7 @@ namespace PolicyGradient.Policies;
 /// </summary>
 public sealed class PolicyWorkspace
 {
+    private readonly AlignedBuffer _outputs, _outputGradients, _partial;
     private readonly Action<int> _runLane;
     private readonly LaneRunner? _runner;
     private Action<Lane>? _laneWork;
@@ -23,10 +24,10 @@ public sealed class PolicyWorkspace
         Owner = owner;
         Approximator = owner.Approximator.CreateWorkspace(capacity);
         long m = owner.Approximator.OutputSize;
-        Outputs = new double[capacity * m];
-        OutputGradients = new double[capacity * m];
+        _outputs = new AlignedBuffer((int)(capacity * m));
+        _outputGradients = new AlignedBuffer((int)(capacity * m));
         IndexRows = new double[Math.Max(capacity, Policy.GradientChunkRows)];
-        Partial = new double[owner.ParameterCount];
+        _partial = new AlignedBuffer(owner.ParameterCount);
         Threads = threads;
         Lanes = threads == 1 ? [] : new Lane[threads]; // one thread sums its chunks in place
         for (int t = 0; t < Lanes.Length; t++)
@@ -49,16 +50,16 @@ public sealed class PolicyWorkspace
     internal ApproximatorWorkspace Approximator { get; }
 
     // f: [C, m]
-    internal double[] Outputs { get; }
+    internal Span<double> Outputs => _outputs.Span;
 
     // f̄: [C, m]
-    internal double[] OutputGradients { get; }
+    internal Span<double> OutputGradients => _outputGradients.Span;
 
     // action indices as rows [max(C, chunk)], for the discrete head's typed overloads
     internal double[] IndexRows { get; }
 
     // one chunk's gradient, summed from zero: [ParameterCount]
-    internal double[] Partial { get; }
+    internal Span<double> Partial => _partial.Span;
 
     // lane t: the workspace of thread t and its loaded chunk (none for one thread)
     internal Lane[] Lanes { get; }
