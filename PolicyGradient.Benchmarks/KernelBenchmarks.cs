@@ -144,3 +144,41 @@ public class TranscendentalBenchmarks
     [Benchmark]
     public void TensorPrimitivesTanh() => TensorPrimitives.Tanh(_x, _y);
 }
+
+/// <summary>
+/// Y = X W̃ + b through a 64→64 layer for one row (the single-state forward) and 256 rows, with W̃, b, X and Y on
+/// 64-byte boundaries (<see cref="AlignedBuffer"/>, as θ and the workspaces are) or each one double past them, so
+/// that every register-wide load and store of a row straddles two cache lines. The bits are the same either way.
+/// </summary>
+[MemoryDiagnoser]
+public class AlignmentBenchmarks
+{
+    private const int In = 64, Out = 64;
+    private AlignedBuffer _x = null!, _w = null!, _b = null!, _y = null!;
+
+    /// <summary>Rows per call.</summary>
+    [Params(1, 256)]
+    public int Rows { get; set; }
+
+    /// <summary>Doubles past the 64-byte boundary every operand starts at: 0 (aligned) or 1.</summary>
+    [Params(0, 1)]
+    public int Offset { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var random = new Random(3);
+        (_x, _w, _b, _y) = (new AlignedBuffer((Rows * In) + 1), new AlignedBuffer((In * Out) + 1), new AlignedBuffer(Out + 1), new AlignedBuffer((Rows * Out) + 1));
+        foreach (AlignedBuffer buffer in new[] { _x, _w, _b })
+        {
+            Span<double> values = buffer.Span;
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] = random.NextDouble() - 0.5;
+            }
+        }
+    }
+
+    [Benchmark]
+    public void Forward() => Kernels.LinearForwardBatched(Rows, _x.Span.Slice(Offset, Rows * In), _w.Span.Slice(Offset, In * Out), _b.Span.Slice(Offset, Out), _y.Span.Slice(Offset, Rows * Out));
+}
