@@ -80,7 +80,7 @@ public static class Program
     // BenchmarkDotNet builds this project from the working directory; when it cannot, nothing runs: say so, exit 1
     private static int Micro(string[] args)
     {
-        Summary[] summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, DefaultConfig.Instance.AddColumn(StatisticColumn.Median)).ToArray();
+        Summary[] summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, DefaultConfig.Instance.AddColumn(StatisticColumn.Median, StatisticColumn.Min)).ToArray();
         bool listing = args.Any(a => a is "--list" or "--help" or "-h" or "--info" or "--version");
         if (listing || summaries.Any(s => s.Reports.Any(r => r.Success)))
         {
