@@ -100,11 +100,15 @@ public class Policy
     /// <paramref name="threads"/> threads (gradients over several chunks run their chunks in parallel; the bits do not
     /// depend on the thread count).
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> or <paramref name="threads"/> ≤ 0.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <paramref name="capacity"/> or <paramref name="threads"/> ≤ 0, or the workspace would exceed
+    /// <see cref="ApproximatorLimits.MaxWorkspaceLength"/>.
+    /// </exception>
     public PolicyWorkspace CreateWorkspace(int capacity = 256, int threads = 1)
     {
         ThrowHelper.CheckPositive(capacity, nameof(capacity));
         ThrowHelper.CheckPositive(threads, nameof(threads));
+        ApproximatorLimits.CheckWorkspaceLength(2L * capacity * Approximator.OutputSize, nameof(capacity)); // f and f̄: [C, m] each
         return new PolicyWorkspace(this, capacity, threads);
     }
 

@@ -23,9 +23,9 @@ public sealed class PolicyWorkspace
     {
         Owner = owner;
         Approximator = owner.Approximator.CreateWorkspace(capacity);
-        long m = owner.Approximator.OutputSize;
-        _outputs = new AlignedBuffer((int)(capacity * m));
-        _outputGradients = new AlignedBuffer((int)(capacity * m));
+        int m = owner.Approximator.OutputSize; // capacity·m checked by Policy.CreateWorkspace
+        _outputs = new AlignedBuffer(capacity * m);
+        _outputGradients = new AlignedBuffer(capacity * m);
         IndexRows = new double[Math.Max(capacity, Policy.GradientChunkRows)];
         _partial = new AlignedBuffer(owner.ParameterCount);
         Threads = threads;

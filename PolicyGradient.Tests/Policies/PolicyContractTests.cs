@@ -289,6 +289,7 @@ public class PolicyContractTests
             (() => policy.AccumulateEntropyGradients(observations, [1.0], gradient, workspace), "observations"),
             (() => policy.AccumulateEntropyGradients(observations, [1.0, 1.0], gradient.AsSpan(1), workspace), "gradient"),
             (() => policy.CreateWorkspace(0), "capacity"),
+            (() => policy.CreateWorkspace(int.MaxValue), "capacity"), // its buffers would pass 2³¹ doubles
         ];
         long[] theta = Bits(policy.Parameters.ToArray()), buffer = Bits(gradient);
         Assert.Multiple(() =>
