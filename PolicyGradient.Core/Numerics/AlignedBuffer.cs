@@ -7,7 +7,8 @@ namespace PolicyGradient.Numerics;
 /// carved out of an array on the pinned object heap, which never moves an object, so the boundary holds for the
 /// buffer's life. Parameters and activations live in these so that a register-wide load or store of a row that starts
 /// on a multiple of eight doubles never straddles two cache lines: on an Intel Xeon (AVX-512) a straddling load costs
-/// two, and a single-row 64×64 forward pass from an unaligned θ took up to 2.5× as long (docs/benchmarks.md).
+/// two, and a single-row 64×64 forward pass from unaligned operands took 1.6× as long (docs/benchmarks.md,
+/// AlignmentBenchmarks).
 /// Alignment changes only the speed, never a result's bits.
 /// </summary>
 internal sealed class AlignedBuffer
